@@ -1,0 +1,91 @@
+"""The gateway's own routes: health, readiness of the set, the merged OpenAPI document, the docs page."""
+
+import asyncio
+from typing import Any, Literal
+
+import aiohttp
+from fastapi import FastAPI
+from fastapi.responses import FileResponse, HTMLResponse, JSONResponse
+from pydantic import BaseModel, Field
+
+from gateway.catalog import OpenApiCatalog
+from gateway.docs_page import ASSET_FILES, ASSETS_DIR, DOCS_HTML
+from gateway.openapi_merge import merge_documents
+from gateway.proxy import UpstreamPool
+from plaza_kit.errors import NotFoundError, UnavailableError
+from plaza_kit.openapi import install_problem_openapi
+
+API_DESCRIPTION = """The Plaza API: one entry point for the partner systems of Korea–Japan industrial
+cooperation events (trade agencies, consulates, industry consortia). Errors are RFC 9457 problem details
+(`application/problem+json`) with a `request_id`; collections are cursor-paginated (`next_cursor`)."""
+
+
+class GatewayHealth(BaseModel):
+    """Liveness of the gateway process."""
+
+    status: Literal["ok"] = "ok"
+
+
+class PlatformReadiness(BaseModel):
+    """Readiness of every service behind the gateway."""
+
+    status: Literal["ok"] = "ok"
+    services: dict[str, str] = Field(description="Service name → `ok`.")
+
+
+def build_own_api(pool: UpstreamPool, catalog: OpenApiCatalog) -> FastAPI:
+    """The FastAPI app that answers everything that is not proxied."""
+    api = FastAPI(title="Plaza gateway", version="1.0.0", docs_url=None, redoc_url=None, openapi_url=None)
+    install_problem_openapi(api)
+
+    @api.get("/healthz", operation_id="gateway_healthz", summary="Gateway liveness", tags=["health"])
+    async def healthz() -> GatewayHealth:
+        """The gateway process is up."""
+        return GatewayHealth()
+
+    @api.get("/readyz", operation_id="gateway_readyz", summary="Platform readiness", tags=["health"])
+    async def readyz() -> PlatformReadiness:
+        """Every service answers its own readiness check (database reachable, migrations at head)."""
+        results = await asyncio.gather(*(_service_ready(pool, name) for name in pool.bases))
+        states = dict(zip(pool.bases, results, strict=True))
+        if any(state != "ok" for state in states.values()):
+            raise UnavailableError(
+                "some services are not ready", extensions={"services": states}, headers={"Retry-After": "2"}
+            )
+        return PlatformReadiness(services=states)
+
+    @api.get("/openapi.json", include_in_schema=False)
+    async def openapi() -> JSONResponse:
+        documents, missing = await catalog.documents()
+        description = API_DESCRIPTION
+        if missing:
+            description += f"\n\n**Not included right now (unavailable):** {', '.join(missing)}."
+        merged = merge_documents(
+            api.openapi(), documents, title="Plaza API", description=description, version="1.0.0"
+        )
+        return JSONResponse(merged)
+
+    @api.get("/docs", include_in_schema=False)
+    async def docs() -> HTMLResponse:
+        return HTMLResponse(DOCS_HTML)
+
+    @api.get("/docs/assets/{name}", include_in_schema=False)
+    async def docs_asset(name: str) -> FileResponse:
+        if name not in ASSET_FILES:
+            raise NotFoundError(f"no asset {name}")
+        return FileResponse(ASSETS_DIR / name, headers={"Cache-Control": "public, max-age=86400"})
+
+    return api
+
+
+async def _service_ready(pool: UpstreamPool, service: str) -> str:
+    try:
+        async with pool.sessions[service].get(
+            pool.url(service, "/readyz"), timeout=aiohttp.ClientTimeout(total=2)
+        ) as response:
+            if response.status == 200:
+                return "ok"
+            body: Any = await response.json(content_type=None)
+            return str(body.get("detail") or f"status {response.status}")
+    except (aiohttp.ClientError, TimeoutError, ValueError):
+        return "unreachable"

@@ -1,0 +1,122 @@
+"""Common value types: localized text, countries, currencies and money, instants, time zones."""
+
+import zoneinfo
+from datetime import UTC, datetime
+from decimal import Decimal
+from functools import lru_cache
+from typing import Annotated, Self
+
+from pydantic import AfterValidator, AwareDatetime, Field, PlainSerializer, StringConstraints, model_validator
+
+from plaza_contracts.base import InputModel
+from plaza_contracts.iso_codes import COUNTRY_CODES, CURRENCY_CODES, CURRENCY_MINOR_UNITS
+
+LANGUAGES: tuple[str, ...] = ("ko", "ja", "en")
+
+TextValue = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=500)]
+
+
+class LocalizedText(InputModel):
+    """A text in Korean, Japanese and/or English; at least one language is required."""
+
+    ko: TextValue | None = Field(default=None, description="Korean.", examples=["에코프로비엠"])
+    ja: TextValue | None = Field(default=None, description="Japanese.", examples=["エコプロBM"])
+    en: TextValue | None = Field(default=None, description="English.", examples=["EcoPro BM"])
+
+    @model_validator(mode="after")
+    def _at_least_one(self) -> Self:
+        if not (self.ko or self.ja or self.en):
+            raise ValueError("at least one of ko, ja, en is required")
+        return self
+
+    def best(self, preferred: tuple[str, ...] = ("en", "ko", "ja")) -> str:
+        """The text in the first preferred language that has one."""
+        for language in preferred:
+            value: str | None = getattr(self, language)
+            if value:
+                return value
+        raise AssertionError("LocalizedText always has at least one language")
+
+
+def _country(value: str) -> str:
+    code = value.upper()
+    if code not in COUNTRY_CODES:
+        raise ValueError(f"{value!r} is not an ISO 3166-1 alpha-2 country code")
+    return code
+
+
+def _currency(value: str) -> str:
+    code = value.upper()
+    if code not in CURRENCY_CODES:
+        raise ValueError(f"{value!r} is not an ISO 4217 currency code")
+    return code
+
+
+CountryCode = Annotated[
+    str,
+    StringConstraints(min_length=2, max_length=2),
+    AfterValidator(_country),
+    Field(description="ISO 3166-1 alpha-2 country code.", examples=["KR", "JP"]),
+]
+CurrencyCode = Annotated[
+    str,
+    StringConstraints(min_length=3, max_length=3),
+    AfterValidator(_currency),
+    Field(description="ISO 4217 currency code.", examples=["KRW", "JPY", "USD"]),
+]
+
+
+def minor_units(currency: str) -> int:
+    """Decimal places of a currency's minor unit (JPY and KRW have none)."""
+    return CURRENCY_MINOR_UNITS.get(currency, 2)
+
+
+class Money(InputModel):
+    """An exact amount in a currency; amounts travel as decimal strings so no precision is lost."""
+
+    amount: Annotated[
+        Decimal,
+        Field(max_digits=20, decimal_places=4, description="Decimal amount.", examples=["1500000000"]),
+    ]
+    currency: CurrencyCode
+
+    @model_validator(mode="after")
+    def _fits_currency(self) -> Self:
+        exponent = self.amount.normalize().as_tuple().exponent
+        places = -exponent if isinstance(exponent, int) and exponent < 0 else 0
+        if places > minor_units(self.currency):
+            raise ValueError(f"{self.currency} has {minor_units(self.currency)} decimal places")
+        return self
+
+
+def _to_utc(value: datetime) -> datetime:
+    return value.astimezone(UTC)
+
+
+UtcDateTime = Annotated[
+    AwareDatetime,
+    AfterValidator(_to_utc),
+    PlainSerializer(lambda v: v.isoformat().replace("+00:00", "Z"), return_type=str, when_used="json"),
+    Field(
+        description="RFC 3339 timestamp with an offset; stored and returned in UTC.",
+        examples=["2025-09-18T01:00:00Z"],
+    ),
+]
+
+
+@lru_cache(maxsize=1)
+def _time_zone_names() -> frozenset[str]:
+    return frozenset(zoneinfo.available_timezones())
+
+
+def _time_zone(value: str) -> str:
+    if value not in _time_zone_names():
+        raise ValueError(f"{value!r} is not an IANA time zone name")
+    return value
+
+
+TimeZoneName = Annotated[
+    str,
+    AfterValidator(_time_zone),
+    Field(description="IANA time zone name.", examples=["Asia/Tokyo", "Asia/Seoul"]),
+]

@@ -1,0 +1,248 @@
+"""Domain errors and their rendering as RFC 9457 problem details.
+
+Services raise a `ServiceError` subclass; one set of handlers (installed by the app factory) renders every
+error — ours, FastAPI's validation errors, routing 404/405, database failures and anything unexpected — as
+`application/problem+json`. Routes never build `HTTPException`s for business cases.
+
+Hierarchy (status → class): 400 BadRequestError (InvalidCursorError), 401 UnauthorizedError,
+403 ForbiddenError, 404 NotFoundError, 409 ConflictError, 412 PreconditionFailedError,
+413 PayloadTooLargeError, 422 UnprocessableError, 428 PreconditionRequiredError, 503 UnavailableError.
+"""
+
+import logging
+from collections.abc import Mapping, Sequence
+from typing import Any, ClassVar
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse, Response
+from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from plaza_contracts import PROBLEM_MEDIA_TYPE, FieldError, Problem, problem_type
+from plaza_kit.context import current_request_id
+
+logger = logging.getLogger("plaza.errors")
+
+_STATUS_TITLES = {
+    400: "Bad request",
+    401: "Unauthorized",
+    403: "Forbidden",
+    404: "Not found",
+    405: "Method not allowed",
+    406: "Not acceptable",
+    409: "Conflict",
+    411: "Length required",
+    412: "Precondition failed",
+    413: "Content too large",
+    415: "Unsupported media type",
+    422: "Validation failed",
+    428: "Precondition required",
+    429: "Too many requests",
+    500: "Internal error",
+    502: "Bad gateway",
+    503: "Service unavailable",
+    504: "Gateway timeout",
+}
+
+
+def status_title(status: int) -> str:
+    """The default title of a status code."""
+    return _STATUS_TITLES.get(status, "Error")
+
+
+def problem_response(
+    status: int,
+    *,
+    slug: str | None = None,
+    title: str | None = None,
+    detail: str | None = None,
+    instance: str | None = None,
+    errors: Sequence[FieldError] | None = None,
+    extensions: Mapping[str, Any] | None = None,
+    headers: Mapping[str, str] | None = None,
+) -> JSONResponse:
+    """A problem+json response; `extensions` adds members such as `existing_id`."""
+    problem = Problem(
+        type=problem_type(slug) if slug else "about:blank",
+        title=title or status_title(status),
+        status=status,
+        detail=detail,
+        instance=instance,
+        request_id=current_request_id(),
+        errors=list(errors) if errors else None,
+    )
+    body = {**problem.to_body(), **(extensions or {})}
+    return JSONResponse(body, status_code=status, media_type=PROBLEM_MEDIA_TYPE, headers=dict(headers or {}))
+
+
+class ServiceError(Exception):
+    """Base of every error a service raises on purpose; carries its HTTP status and problem type."""
+
+    status: ClassVar[int] = 500
+    slug: ClassVar[str] = "internal-error"
+    title: ClassVar[str] = "Internal error"
+
+    def __init__(
+        self,
+        detail: str | None = None,
+        *,
+        errors: Sequence[FieldError] | None = None,
+        extensions: Mapping[str, Any] | None = None,
+        headers: Mapping[str, str] | None = None,
+    ) -> None:
+        super().__init__(detail or self.title)
+        self.detail = detail
+        self.errors = errors
+        self.extensions = extensions
+        self.headers = headers
+
+
+class BadRequestError(ServiceError):
+    status, slug, title = 400, "bad-request", "Bad request"
+
+
+class InvalidCursorError(BadRequestError):
+    slug, title = "invalid-cursor", "Invalid cursor"
+
+
+class UnauthorizedError(ServiceError):
+    status, slug, title = 401, "unauthorized", "Unauthorized"
+
+
+class ForbiddenError(ServiceError):
+    status, slug, title = 403, "forbidden", "Forbidden"
+
+
+class NotFoundError(ServiceError):
+    status, slug, title = 404, "not-found", "Not found"
+
+
+class ConflictError(ServiceError):
+    status, slug, title = 409, "conflict", "Conflict"
+
+
+class PreconditionFailedError(ServiceError):
+    status, slug, title = 412, "precondition-failed", "Precondition failed"
+
+
+class PayloadTooLargeError(ServiceError):
+    status, slug, title = 413, "content-too-large", "Content too large"
+
+
+class UnprocessableError(ServiceError):
+    status, slug, title = 422, "validation-failed", "Validation failed"
+
+
+class PreconditionRequiredError(ServiceError):
+    status, slug, title = 428, "precondition-required", "Precondition required"
+
+
+class UnavailableError(ServiceError):
+    status, slug, title = 503, "unavailable", "Service unavailable"
+
+
+def field_errors(raw_errors: Sequence[Any]) -> list[FieldError]:
+    """Pydantic/FastAPI error dicts as problem `errors[]` entries with JSON Pointers."""
+    result = []
+    for error in raw_errors:
+        location, *path = error.get("loc", ()) or ("body",)
+        pointer = "".join("/" + str(part).replace("~", "~0").replace("/", "~1") for part in path)
+        result.append(
+            FieldError(
+                pointer=pointer or "/",
+                location=str(location),
+                code=str(error.get("type")),
+                message=str(error.get("msg")),
+            )
+        )
+    return result
+
+
+async def _service_error(request: Request, error: Exception) -> Response:
+    assert isinstance(error, ServiceError)
+    return problem_response(
+        error.status,
+        slug=error.slug,
+        title=error.title,
+        detail=error.detail,
+        instance=request.url.path,
+        errors=error.errors,
+        extensions=error.extensions,
+        headers=error.headers,
+    )
+
+
+async def _validation_error(request: Request, error: Exception) -> Response:
+    assert isinstance(error, RequestValidationError)
+    raw = list(error.errors())
+    if any(item.get("type") == "json_invalid" for item in raw):
+        return problem_response(
+            400,
+            slug="malformed-json",
+            title="Malformed JSON",
+            detail="The request body is not valid JSON.",
+            instance=request.url.path,
+        )
+    return problem_response(
+        422,
+        slug="validation-failed",
+        title="Validation failed",
+        detail="The request has invalid fields; see errors.",
+        instance=request.url.path,
+        errors=field_errors(raw),
+    )
+
+
+async def _http_error(request: Request, error: Exception) -> Response:
+    assert isinstance(error, StarletteHTTPException)
+    detail: str | None = error.detail if isinstance(error.detail, str) else None
+    if detail and detail.lower() == status_title(error.status_code).lower():
+        detail = None
+    return problem_response(
+        error.status_code, instance=request.url.path, detail=detail, headers=error.headers
+    )
+
+
+async def _integrity_error(request: Request, error: Exception) -> Response:
+    logger.warning("unmapped integrity error", extra={"error": type(error).__name__})
+    return problem_response(
+        409,
+        slug="conflict",
+        title="Conflict",
+        instance=request.url.path,
+        detail="The change conflicts with stored data.",
+    )
+
+
+async def _database_error(request: Request, error: Exception) -> Response:
+    assert isinstance(error, DBAPIError)
+    sqlstate = str(getattr(error.orig, "sqlstate", "") or getattr(error.orig, "pgcode", "") or "")
+    if sqlstate.startswith("22"):  # data exception: a value the database cannot hold
+        return problem_response(
+            422,
+            slug="validation-failed",
+            title="Validation failed",
+            instance=request.url.path,
+            detail="A value is out of the range that can be stored.",
+        )
+    if isinstance(error, OperationalError) or sqlstate.startswith(("08", "57")):
+        logger.error("database unavailable", extra={"error": type(error).__name__})
+        return problem_response(
+            503,
+            slug="unavailable",
+            instance=request.url.path,
+            detail="The database is unavailable; retry later.",
+            headers={"Retry-After": "1"},
+        )
+    raise error
+
+
+def install_problem_handlers(app: FastAPI) -> None:
+    """Render every error of `app` as problem+json."""
+    app.add_exception_handler(ServiceError, _service_error)
+    app.add_exception_handler(RequestValidationError, _validation_error)
+    app.add_exception_handler(StarletteHTTPException, _http_error)
+    app.add_exception_handler(IntegrityError, _integrity_error)
+    app.add_exception_handler(DBAPIError, _database_error)
+    # Anything else is answered by RequestContextMiddleware, which still knows the request id.

@@ -1,0 +1,80 @@
+"""Structured JSON logs: one object per line, every line carrying the request id.
+
+Log calls pass facts as `extra={...}`; only keys in `SAFE_FIELDS` are written, so a careless `extra`
+cannot put a secret or a contact's personal data into the logs.
+"""
+
+import json
+import logging
+import logging.config
+import sys
+from datetime import UTC, datetime
+from typing import Any
+
+from plaza_kit.context import current_request_id
+
+SAFE_FIELDS = frozenset(
+    {
+        "method",
+        "path",
+        "status",
+        "duration_ms",
+        "client",
+        "service",
+        "upstream",
+        "operation",
+        "target_id",
+        "error",
+        "port",
+        "url",
+        "revision",
+        "count",
+    }
+)
+
+
+class JsonFormatter(logging.Formatter):
+    """Formats a record as one JSON object."""
+
+    def __init__(self, service: str) -> None:
+        super().__init__()
+        self._service = service
+
+    def format(self, record: logging.LogRecord) -> str:
+        entry: dict[str, Any] = {
+            "ts": datetime.fromtimestamp(record.created, UTC).isoformat(timespec="milliseconds"),
+            "level": record.levelname,
+            "service": self._service,
+            "logger": record.name,
+            "msg": record.getMessage(),
+        }
+        request_id = current_request_id()
+        if request_id:
+            entry["request_id"] = request_id
+        for key in SAFE_FIELDS & record.__dict__.keys():
+            entry[key] = record.__dict__[key]
+        if record.exc_info:
+            entry["exc"] = self.formatException(record.exc_info)
+        return json.dumps(entry, ensure_ascii=False, default=str)
+
+
+def logging_config(service: str, level: str = "INFO") -> dict[str, Any]:
+    """A `logging.config.dictConfig` that sends every logger, uvicorn's included, through JsonFormatter."""
+    return {
+        "version": 1,
+        "disable_existing_loggers": False,
+        "formatters": {"json": {"()": JsonFormatter, "service": service}},
+        "handlers": {"stderr": {"class": "logging.StreamHandler", "formatter": "json", "stream": sys.stderr}},
+        "root": {"handlers": ["stderr"], "level": level.upper()},
+        "loggers": {
+            "uvicorn": {"handlers": ["stderr"], "level": level.upper(), "propagate": False},
+            "uvicorn.error": {"handlers": ["stderr"], "level": level.upper(), "propagate": False},
+            "uvicorn.access": {"handlers": [], "level": "WARNING", "propagate": False},
+            "sqlalchemy.engine": {"level": "WARNING"},
+        },
+    }
+
+
+def configure_logging(service: str, level: str = "INFO") -> None:
+    """Install the JSON logging configuration for this process."""
+    logging.config.dictConfig(logging_config(service, level))

@@ -1,0 +1,6 @@
+"""Alembic environment of the meetings service (its own schema and version table)."""
+
+from meetings.db import Base
+from plaza_kit.migrations import run_env
+
+run_env(Base.metadata)
