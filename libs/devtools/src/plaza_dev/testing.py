@@ -6,10 +6,13 @@ temporary folder for the run and removed afterwards. Either way the run gets its
 """
 
 import asyncio
+import json
 import os
+import uuid
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any, Literal
 
 import asyncpg
 import pytest
@@ -18,6 +21,13 @@ from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 from plaza_contracts import uuid7
 from plaza_dev.embedded_pg import EmbeddedPostgres
 from plaza_kit.bootstrap import bootstrap, service_url, with_database
+from plaza_kit.identity import (
+    IDENTITY_HEADER,
+    IdentitySigner,
+    Principal,
+    generate_private_key_pem,
+    jwks_of,
+)
 from plaza_kit.migrations import upgrade
 from plaza_kit.settings import asyncpg_url
 
@@ -84,3 +94,44 @@ async def service_engine(database: PlazaDatabase, service: str) -> AsyncIterator
         yield engine
     finally:
         await engine.dispose()
+
+
+@dataclass(frozen=True)
+class Identities:
+    """Mints identity tokens as the gateway would, with a key generated for the test run."""
+
+    signer: IdentitySigner
+    jwks: dict[str, Any]
+
+    @property
+    def jwks_json(self) -> str:
+        """The JWKS as a settings value."""
+        return json.dumps(self.jwks)
+
+    def token(
+        self,
+        *scopes: str,
+        organisation_id: uuid.UUID | None = None,
+        subject: str = "test-client",
+        kind: Literal["client", "service"] = "client",
+        ttl_seconds: int = 60,
+    ) -> str:
+        """A signed token for a principal with `scopes`."""
+        principal = Principal(
+            subject=subject, organisation_id=organisation_id, scopes=frozenset(scopes), kind=kind
+        )
+        return self.signer.mint(principal, ttl_seconds=ttl_seconds)
+
+    def headers(self, *scopes: str, organisation_id: uuid.UUID | None = None) -> dict[str, str]:
+        """Request headers carrying such a token."""
+        return {IDENTITY_HEADER: self.token(*scopes, organisation_id=organisation_id)}
+
+
+@pytest.fixture(scope="session")
+def identities() -> Identities:
+    """A signing key for this run, and the JWKS that services under test trust."""
+    pem = generate_private_key_pem()
+    return Identities(
+        signer=IdentitySigner(pem, kid="test-gateway", issuer="plaza-gateway"),
+        jwks=jwks_of((pem, "test-gateway", "plaza-gateway")),
+    )

@@ -8,9 +8,11 @@ from fastapi import APIRouter, FastAPI
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from plaza_contracts import CursorCodec
+from plaza_kit.auth import assert_every_route_declares_access
 from plaza_kit.db import make_engine, make_sessionmaker
 from plaza_kit.errors import install_problem_handlers
 from plaza_kit.health import health_router
+from plaza_kit.identity import IdentityVerifier
 from plaza_kit.middleware import BodyLimitMiddleware, RequestContextMiddleware
 from plaza_kit.migrations import head_revision
 from plaza_kit.openapi import install_problem_openapi
@@ -54,11 +56,13 @@ def create_service_app(
     )
     app.state.settings = settings
     app.state.cursor_codec = CursorCodec(settings.cursor_secret.get_secret_value())
+    app.state.identity_verifier = IdentityVerifier(settings.trusted_keys)
     install_problem_handlers(app)
     install_problem_openapi(app)
     app.include_router(health_router(service, schema=service, head=head_revision(service)))
     for router in routers:
         app.include_router(router)
+    assert_every_route_declares_access(app)
     app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes)
     app.add_middleware(RequestContextMiddleware)
     return app

@@ -28,6 +28,11 @@ class ServiceSettings(BaseSettings):
         description="Key that signs pagination cursors; set a random value of 32+ bytes in production.",
     )
     log_level: str = Field(default="INFO", description="Python logging level.")
+    trusted_keys: str = Field(
+        default='{"keys": []}',
+        description="JWKS (JSON) of the public keys whose identity tokens this service accepts: the "
+        "gateway's and the calling services'. Empty means every protected request is refused.",
+    )
     max_body_bytes: int = Field(default=1_048_576, description="Largest accepted request body.")
     db_pool_size: int = Field(default=10, description="Connections kept open in the pool.")
     db_max_overflow: int = Field(default=10, description="Extra connections allowed under load.")

@@ -48,6 +48,9 @@ class Company(Base):
     name_ja: Mapped[str | None] = mapped_column(String(500))
     name_en: Mapped[str | None] = mapped_column(String(500))
     country: Mapped[str] = mapped_column(CHAR(2))
+    owner_organisation_id: Mapped[uuid.UUID | None] = mapped_column(
+        doc="The partner organisation that registered the record and may change it."
+    )
     version: Mapped[int] = mapped_column(Integer, default=1)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())

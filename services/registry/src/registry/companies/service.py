@@ -6,7 +6,9 @@ from datetime import UTC, datetime
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from plaza_contracts import CursorCodec, Page
+from plaza_kit.auth import ensure_can_write
 from plaza_kit.errors import InvalidCursorError, NotFoundError, UnprocessableError
+from plaza_kit.identity import Principal
 from plaza_kit.pagination import decode_cursor
 from registry.companies import repository
 from registry.companies.models import Company
@@ -30,8 +32,10 @@ def to_read(company: Company) -> CompanyRead:
     )
 
 
-async def create_company(session: AsyncSession, data: CompanyCreate) -> Company:
-    """Store a new company."""
+async def create_company(
+    session: AsyncSession, data: CompanyCreate, *, owner_organisation_id: uuid.UUID | None
+) -> Company:
+    """Store a new company, owned by the organisation that registered it."""
     now = datetime.now(UTC)
     company = Company(
         kind=data.kind,
@@ -39,6 +43,7 @@ async def create_company(session: AsyncSession, data: CompanyCreate) -> Company:
         name_ja=data.name.ja,
         name_en=data.name.en,
         country=data.country,
+        owner_organisation_id=owner_organisation_id,
         created_at=now,
         updated_at=now,
     )
@@ -77,9 +82,12 @@ def _cursor_id(position: list[object] | None) -> uuid.UUID | None:
         raise InvalidCursorError("the cursor is malformed") from error
 
 
-async def update_company(session: AsyncSession, company_id: uuid.UUID, patch: CompanyUpdate) -> Company:
+async def update_company(
+    session: AsyncSession, company_id: uuid.UUID, patch: CompanyUpdate, principal: Principal
+) -> Company:
     """Apply a merge patch; a name must keep at least one language."""
     company = await get_company(session, company_id)
+    ensure_can_write(principal, company.owner_organisation_id, "company")
     changes = patch.model_fields_set
     if "kind" in changes and patch.kind is not None:
         company.kind = patch.kind

@@ -25,6 +25,7 @@ def upgrade() -> None:
         sa.Column("name_ja", sa.String(length=500), nullable=True),
         sa.Column("name_en", sa.String(length=500), nullable=True),
         sa.Column("country", sa.CHAR(length=2), nullable=False),
+        sa.Column("owner_organisation_id", sa.Uuid(), nullable=True),
         sa.Column("version", sa.Integer(), nullable=False),
         sa.Column("created_at", sa.DateTime(timezone=True), server_default=sa.func.now(), nullable=False),
         sa.Column("updated_at", sa.DateTime(timezone=True), server_default=sa.func.now(), nullable=False),
