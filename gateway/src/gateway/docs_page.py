@@ -29,6 +29,7 @@ DOCS_HTML = """<!doctype html>
       persistAuthorization: true,
       displayRequestDuration: true,
       showExtensions: true,
+      validatorUrl: null,
     });
   </script>
 </body>

@@ -13,7 +13,7 @@ from yarl import URL
 
 from gateway.settings import GatewaySettings
 from gateway.tracing import next_traceparent
-from plaza_kit.errors import problem_response
+from plaza_kit.errors import PayloadTooLargeError, problem_response
 from plaza_kit.middleware import REQUEST_ID_HEADER
 
 logger = logging.getLogger("gateway.proxy")
@@ -133,16 +133,27 @@ async def _read_body(receive: Receive) -> bytes:
     return b"".join(chunks)
 
 
-async def _stream_body(receive: Receive) -> AsyncIterator[bytes]:
-    while True:
-        message = await receive()
-        if message["type"] == "http.disconnect":
-            return
-        body = message.get("body", b"")
-        if body:
-            yield body
-        if not message.get("more_body", False):
-            return
+class _StreamedBody:
+    """A chunked request body relayed as it arrives; remembers if the body limit stopped it mid-way."""
+
+    def __init__(self, receive: Receive) -> None:
+        self._receive = receive
+        self.limit_error: PayloadTooLargeError | None = None
+
+    async def __aiter__(self) -> AsyncIterator[bytes]:
+        while True:
+            try:
+                message = await self._receive()
+            except PayloadTooLargeError as error:
+                self.limit_error = error
+                raise
+            if message["type"] == "http.disconnect":
+                return
+            body = message.get("body", b"")
+            if body:
+                yield body
+            if not message.get("more_body", False):
+                return
 
 
 def _has_body(scope: Scope) -> tuple[bool, bool]:
@@ -165,11 +176,14 @@ async def forward(pool: UpstreamPool, service: str, scope: Scope, receive: Recei
     url = pool.url(service, path_and_query)
     headers = _forward_headers(scope, scope.get("plaza.request_id", ""))
     has_body, declared = _has_body(scope)
+    streamed = None if declared or not has_body else _StreamedBody(receive)
     data: bytes | AsyncIterator[bytes] | None = None
-    if has_body:
-        data = await _read_body(receive) if declared else _stream_body(receive)
+    if streamed is not None:
+        data = streamed.__aiter__()
+    elif has_body:
+        data = await _read_body(receive)
     session = pool.sessions[service]
-    attempts = 2 if method in IDEMPOTENT_METHODS and not isinstance(data, AsyncIterator) else 1
+    attempts = 2 if method in IDEMPOTENT_METHODS and streamed is None else 1
     for attempt in range(attempts):
         try:
             async with session.request(
@@ -195,6 +209,8 @@ async def forward(pool: UpstreamPool, service: str, scope: Scope, receive: Recei
                 scope, receive, send, 504, service, error, f"The {service} service did not answer in time."
             )
         except aiohttp.ClientError as error:
+            if streamed is not None and streamed.limit_error is not None:
+                raise streamed.limit_error from error
             await _fail(
                 scope, receive, send, 502, service, error, f"The {service} service gave an invalid answer."
             )

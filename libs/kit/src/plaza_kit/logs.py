@@ -11,7 +11,7 @@ import sys
 from datetime import UTC, datetime
 from typing import Any
 
-from plaza_kit.context import current_request_id
+from plaza_kit.context import current_request_id, current_trace_id
 
 SAFE_FIELDS = frozenset(
     {
@@ -51,6 +51,9 @@ class JsonFormatter(logging.Formatter):
         request_id = current_request_id()
         if request_id:
             entry["request_id"] = request_id
+        trace_id = current_trace_id()
+        if trace_id:
+            entry["trace_id"] = trace_id
         for key in SAFE_FIELDS & record.__dict__.keys():
             entry[key] = record.__dict__[key]
         if record.exc_info:

@@ -11,11 +11,12 @@ import time
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from plaza_contracts import uuid7
-from plaza_kit.context import request_id_var
+from plaza_kit.context import request_id_var, trace_id_var
 from plaza_kit.errors import PayloadTooLargeError, ServiceError, problem_response
 
 REQUEST_ID_HEADER = "x-request-id"
 _VALID_REQUEST_ID = re.compile(r"^[A-Za-z0-9._:@/+=-]{1,128}$")
+_TRACEPARENT = re.compile(r"^00-([0-9a-f]{32})-[0-9a-f]{16}-[0-9a-f]{2}$")
 access_logger = logging.getLogger("plaza.access")
 
 
@@ -25,6 +26,13 @@ def header_value(scope: Scope, name: bytes) -> str | None:
         if key == name:
             return str(value.decode("latin-1"))
     return None
+
+
+def incoming_trace_id(scope: Scope) -> str | None:
+    """The trace id of a well-formed W3C `traceparent`, for log correlation."""
+    given = header_value(scope, b"traceparent")
+    match = _TRACEPARENT.match(given) if given else None
+    return match.group(1) if match else None
 
 
 def incoming_request_id(scope: Scope) -> str:
@@ -49,6 +57,7 @@ class RequestContextMiddleware:
         request_id = incoming_request_id(scope)
         scope["plaza.request_id"] = request_id
         token = request_id_var.set(request_id)
+        trace_token = trace_id_var.set(incoming_trace_id(scope))
         started = time.perf_counter()
         status = 500
         status_sent = False
@@ -100,6 +109,7 @@ class RequestContextMiddleware:
                     },
                 )
             request_id_var.reset(token)
+            trace_id_var.reset(trace_token)
 
 
 class BodyLimitMiddleware:

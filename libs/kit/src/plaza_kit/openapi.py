@@ -44,6 +44,11 @@ def problemize(document: dict[str, Any]) -> dict[str, Any]:
                     if code == "422":
                         description = "Validation failed"
                     responses[code] = _problem_response(description)
+            if operation.get("security"):
+                responses.setdefault("401", _problem_response("Not authenticated"))
+                responses.setdefault(
+                    "403", _problem_response("Missing scope, or not allowed for this record")
+                )
             has_input = bool(operation.get("parameters")) or "requestBody" in operation
             if has_input:
                 responses.setdefault("400", _problem_response("Bad request (malformed JSON or cursor)"))

@@ -63,7 +63,7 @@ async def get_company(
 
 
 @router.patch(
-    "/{company_id}", operation_id="companies_update", summary="Update a company", responses=NOT_FOUND
+    "/{company_id}", operation_id="companies_update", summary="Update a company", responses=WRITE_ERRORS
 )
 async def update_company(
     company_id: uuid.UUID,
