@@ -72,7 +72,7 @@ def merge_documents(
                 renames[name] = f"{service.capitalize()}{name}"
         document = _rewrite_refs(document, renames)
         for name, schema in document.get("components", {}).get("schemas", {}).items():
-            schemas.setdefault(name, schema)
+            schemas.setdefault(renames.get(name, name), schema)
         for tag in document.get("tags", []):
             if tag["name"] not in seen_tags:
                 seen_tags.add(tag["name"])
