@@ -4,6 +4,7 @@ import json
 import os
 import time
 import uuid
+from collections.abc import Iterator
 
 import httpx
 import pytest
@@ -100,7 +101,7 @@ def test_a_10_mb_body_is_refused_at_the_gateway(gateway: httpx.Client) -> None:
 
 
 def test_a_chunked_oversized_body_is_refused(gateway: httpx.Client) -> None:
-    def chunks():
+    def chunks() -> Iterator[bytes]:
         for _ in range(40):
             yield b"x" * 65536
 
