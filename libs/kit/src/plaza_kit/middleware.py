@@ -134,14 +134,36 @@ class BodyLimitMiddleware:
             await response(scope, receive, send)
             return
         received = 0
+        exceeded = False
+        started = False
 
         async def counting_receive() -> Message:
-            nonlocal received
+            nonlocal received, exceeded
             message = await receive()
             if message["type"] == "http.request":
                 received += len(message.get("body", b""))
                 if received > self.max_bytes:
+                    exceeded = True
                     raise PayloadTooLargeError(f"The request body exceeds {self.max_bytes} bytes.")
             return message
 
-        await self.app(scope, counting_receive, send)
+        async def guarded_send(message: Message) -> None:
+            nonlocal started
+            if exceeded:
+                return  # whatever the app answers to a truncated body is replaced by the 413 below
+            started = started or message["type"] == "http.response.start"
+            await send(message)
+
+        try:
+            await self.app(scope, counting_receive, guarded_send)
+        except PayloadTooLargeError:
+            if not exceeded:
+                raise
+        if exceeded and not started:
+            response = problem_response(
+                413,
+                slug="content-too-large",
+                instance=scope["path"],
+                detail=f"The request body exceeds {self.max_bytes} bytes.",
+            )
+            await response(scope, receive, send)
