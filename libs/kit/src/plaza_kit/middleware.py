@@ -125,13 +125,7 @@ class BodyLimitMiddleware:
             return
         declared = header_value(scope, b"content-length")
         if declared is not None and (not declared.isdigit() or int(declared) > self.max_bytes):
-            response = problem_response(
-                413,
-                slug="content-too-large",
-                instance=scope["path"],
-                detail=f"The request body exceeds {self.max_bytes} bytes.",
-            )
-            await response(scope, receive, send)
+            await self._refuse(scope, receive, send)
             return
         received = 0
         exceeded = False
@@ -160,10 +154,13 @@ class BodyLimitMiddleware:
             if not exceeded:
                 raise
         if exceeded and not started:
-            response = problem_response(
-                413,
-                slug="content-too-large",
-                instance=scope["path"],
-                detail=f"The request body exceeds {self.max_bytes} bytes.",
-            )
-            await response(scope, receive, send)
+            await self._refuse(scope, receive, send)
+
+    async def _refuse(self, scope: Scope, receive: Receive, send: Send) -> None:
+        response = problem_response(
+            413,
+            slug="content-too-large",
+            instance=scope["path"],
+            detail=f"The request body exceeds {self.max_bytes} bytes.",
+        )
+        await response(scope, receive, send)
