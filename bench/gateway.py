@@ -33,7 +33,7 @@ from typing import Any
 import asyncpg
 import httpx
 
-from bench.tools import WRK_REPORT_SCRIPT, ensure_tools, running_nginx, wrk
+from bench.tools import WRK_REPORT_SCRIPT, cpu_seconds, ensure_tools, process_tree, running_nginx, wrk
 from plaza_dev.embedded_pg import EmbeddedPostgres, free_port
 from plaza_dev.processes import ChildProcess
 from plaza_dev.stack import Stack
@@ -65,6 +65,7 @@ class Target:
     label: str
     base_url: str
     headers: Mapping[str, str] = field(default_factory=dict)
+    proxy_pid: int | None = None  # the proxy's process (its CPU time per request is reported)
 
 
 @dataclass
@@ -80,6 +81,8 @@ class Measurement:
     p99_ms: float
     socket_errors: int
     unexpected_status: int
+    proxy_cpu_us: float | None = None  # CPU the proxy spent per request
+    service_cpu_us: float | None = None  # CPU the registry spent per request
 
 
 # --- the platform -----------------------------------------------------------------------------------------
@@ -162,9 +165,15 @@ def preflight(targets: list[Target], endpoints: list[Endpoint]) -> None:
             raise RuntimeError(f"the targets disagree on {endpoint.path}: {answers}")
 
 
-def run_wrk(target: Target, endpoint: Endpoint, connections: int, seconds: int, script: Path) -> Measurement:
-    """One measured wrk run of `endpoint` on `target`."""
+def run_wrk(
+    target: Target, endpoint: Endpoint, connections: int, seconds: int, script: Path, service_pid: int
+) -> Measurement:
+    """One measured wrk run of `endpoint` on `target`, with the CPU time the proxy and the service used."""
+    proxy = process_tree(target.proxy_pid) if target.proxy_pid else []
+    proxy_before, service_before = cpu_seconds(proxy), cpu_seconds([service_pid])
     report = wrk(target.base_url + endpoint.path, target.headers, connections, seconds, script)
+    proxy_used, service_used = cpu_seconds(proxy) - proxy_before, cpu_seconds([service_pid]) - service_before
+    per_request = 1e6 / max(report["requests"], 1)
     expected_errors = report["requests"] if endpoint.status >= 300 else 0  # wrk counts non-2xx/3xx
     return Measurement(
         target=target.key,
@@ -176,11 +185,19 @@ def run_wrk(target: Target, endpoint: Endpoint, connections: int, seconds: int, 
         p99_ms=report["p99_us"] / 1000,
         socket_errors=report["connect"] + report["read"] + report["write"] + report["timeout"],
         unexpected_status=abs(report["status"] - expected_errors),
+        proxy_cpu_us=proxy_used * per_request if proxy else None,
+        service_cpu_us=service_used * per_request,
     )
 
 
 def measure(
-    targets: list[Target], endpoints: list[Endpoint], seconds: int, warmup: int, script: Path, rounds: int = 1
+    targets: list[Target],
+    endpoints: list[Endpoint],
+    seconds: int,
+    warmup: int,
+    script: Path,
+    service_pid: int,
+    rounds: int = 1,
 ) -> list[Measurement]:
     """Per round, endpoint and target: a warm-up, then one run at 1 and one at 32 connections.
 
@@ -193,7 +210,7 @@ def measure(
         if warmup:
             wrk(target.base_url + endpoint.path, target.headers, 32, warmup, script)
         for connections in (1, 32):
-            measurement = run_wrk(target, endpoint, connections, seconds, script)
+            measurement = run_wrk(target, endpoint, connections, seconds, script, service_pid)
             results.append(measurement)
             print(f" c={connections}: {measurement.rps:7,.0f} req/s", end="", flush=True)
         print(flush=True)
@@ -216,7 +233,18 @@ def _find(results: list[Measurement], target: str, endpoint: str, connections: i
         p99_ms=statistics.median(m.p99_ms for m in runs),
         socket_errors=sum(m.socket_errors for m in runs),
         unexpected_status=sum(m.unexpected_status for m in runs),
+        proxy_cpu_us=_median_or_none([m.proxy_cpu_us for m in runs]),
+        service_cpu_us=_median_or_none([m.service_cpu_us for m in runs]),
     )
+
+
+def _median_or_none(values: list[float | None]) -> float | None:
+    known = [value for value in values if value is not None]
+    return statistics.median(known) if known else None
+
+
+def _us(value: float | None) -> str:
+    return "—" if value is None else f"{value:,.0f}"
 
 
 def report(results: list[Measurement], targets: list[Target], endpoints: list[Endpoint]) -> list[str]:
@@ -226,7 +254,8 @@ def report(results: list[Measurement], targets: list[Target], endpoints: list[En
         lines += [
             "",
             f"{endpoint.name}: GET {endpoint.path} → {endpoint.status}  ({endpoint.what})",
-            f"  {'':34} {'req/s @32':>10} {'p50 @1':>9} {'p99 @1':>9} {'p50 @32':>9} {'p99 @32':>9}",
+            f"  {'':34} {'req/s @32':>10} {'p50 @1':>9} {'p99 @1':>9} {'p50 @32':>9} {'p99 @32':>9}"
+            f"  {'CPU µs/req @32: proxy':>21} {'registry':>8}",
         ]
         for target in targets:
             one, many = (_find(results, target.key, endpoint.name, c) for c in (1, 32))
@@ -234,7 +263,8 @@ def report(results: list[Measurement], targets: list[Target], endpoints: list[En
             flag = f"  ({errors} errors or unexpected statuses!)" if errors else ""
             lines.append(
                 f"  {target.label:34} {many.rps:10,.0f} {one.p50_ms:7.2f}ms {one.p99_ms:7.2f}ms "
-                f"{many.p50_ms:7.2f}ms {many.p99_ms:7.2f}ms{flag}"
+                f"{many.p50_ms:7.2f}ms {many.p99_ms:7.2f}ms  {_us(many.proxy_cpu_us):>21} "
+                f"{_us(many.service_cpu_us):>8}{flag}"
             )
         direct, nginx, gateway = (
             (_find(results, key, endpoint.name, 32), _find(results, key, endpoint.name, 1))
@@ -249,6 +279,8 @@ def report(results: list[Measurement], targets: list[Target], endpoints: list[En
             f"  added p50 at 1 connection: gateway {added * 1000:+.0f} µs "
             f"(target < {ADDED_P50_TARGET_MS * 1000:.0f} µs: {met_p50}), "
             f"nginx {(nginx[1].p50_ms - direct[1].p50_ms) * 1000:+.0f} µs",
+            f"  CPU per request at 32 connections: gateway {_us(gateway[0].proxy_cpu_us)} µs, nginx "
+            f"{_us(nginx[0].proxy_cpu_us)} µs; the registry itself {_us(direct[0].service_cpu_us)} µs",
         ]
         for extra in targets[3:]:
             variant_many, variant_one = (_find(results, extra.key, endpoint.name, c) for c in (32, 1))
@@ -336,35 +368,49 @@ def main(argv: list[str] | None = None) -> int:
         tempfile.TemporaryDirectory(prefix="plaza-bench-") as scratch,
         postgres(Path(scratch)) as admin_url,
         platform(Path(scratch), admin_url, jwks) as stack,
-        running_nginx(Path(scratch) / "nginx", stack.ports["registry"]) as nginx_url,
+        running_nginx(Path(scratch) / "nginx", stack.ports["registry"]) as (nginx_url, nginx_pid),
         contextlib.ExitStack() as variants,
     ):
         targets = [
             Target(
                 "direct", "(a) registry directly", f"http://127.0.0.1:{stack.ports['registry']}", identity
             ),
-            Target("nginx", "(b) nginx → registry", nginx_url, identity),
+            Target("nginx", "(b) nginx → registry", nginx_url, identity, nginx_pid),
             # Until the gateway authenticates partners it forwards the caller's identity header untouched;
             # then this becomes the API key (--gateway-header) and the gateway mints the identity itself.
             Target(
-                "gateway", "(c) gateway → registry", stack.gateway_url, {**identity, **extra_gateway_headers}
+                "gateway",
+                "(c) gateway → registry",
+                stack.gateway_url,
+                {**identity, **extra_gateway_headers},
+                _pid(stack.child("gateway")),
             ),
         ]
         if args.httpx_variant:
             variant = start_httpx_variant(stack, Path(scratch))
             variants.callback(variant.stop)
-            targets.append(Target("httpx", "(d) httpx-variant proxy → registry", variant.base_url, identity))
+            targets.append(
+                Target(
+                    "httpx", "(d) httpx-variant proxy → registry", variant.base_url, identity, _pid(variant)
+                )
+            )
         script = Path(scratch) / "report.lua"
         script.write_text(WRK_REPORT_SCRIPT)
         preflight(targets, endpoints)
         started = time.monotonic()
-        results = measure(targets, endpoints, args.seconds, args.warmup, script, args.rounds)
+        registry_pid = _pid(stack.child("registry"))
+        results = measure(targets, endpoints, args.seconds, args.warmup, script, registry_pid, args.rounds)
         elapsed = time.monotonic() - started
     lines = report(results, targets, endpoints)
     print("\n".join(lines), flush=True)
     print(f"\n(load phase {elapsed:.0f} s)", flush=True)
     save(results, lines, args)
     return 0
+
+
+def _pid(child: ChildProcess) -> int:
+    assert child.process is not None
+    return child.process.pid
 
 
 def start_httpx_variant(stack: Stack, scratch: Path) -> ChildProcess:

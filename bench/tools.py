@@ -7,7 +7,7 @@ import shutil
 import signal
 import subprocess
 import time
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -102,8 +102,8 @@ http {{
 
 
 @contextlib.contextmanager
-def running_nginx(folder: Path, upstream_port: int) -> Iterator[str]:
-    """nginx in the foreground as our child; yields its base URL and stops it afterwards."""
+def running_nginx(folder: Path, upstream_port: int) -> Iterator[tuple[str, int]]:
+    """nginx in the foreground as our child; yields (its base URL, its master's pid), stops it afterwards."""
     folder.mkdir(parents=True, exist_ok=True)
     port = free_port()
     config = folder / "nginx.conf"
@@ -117,7 +117,7 @@ def running_nginx(folder: Path, upstream_port: int) -> Iterator[str]:
     try:
         base_url = f"http://127.0.0.1:{port}"
         _wait_until_answering(base_url + "/healthz", process)
-        yield base_url
+        yield base_url, process.pid
     finally:
         process.send_signal(signal.SIGQUIT)  # graceful: finish open requests, then exit
         try:
@@ -150,3 +150,29 @@ def wrk(url: str, headers: Mapping[str, str], connections: int, seconds: int, sc
     line = next(line for line in output.splitlines() if line.startswith("@@"))
     report: dict[str, Any] = json.loads(line[2:])
     return report
+
+
+# --- CPU time: what each process spent, whatever else the machine was doing --------------------------------
+
+
+def process_tree(pid: int) -> list[int]:
+    """`pid` and its descendants (nginx's master and its worker)."""
+    found, pending = [], [pid]
+    while pending:
+        current = pending.pop()
+        found.append(current)
+        with contextlib.suppress(OSError):
+            children = Path(f"/proc/{current}/task/{current}/children").read_text().split()
+            pending += [int(child) for child in children]
+    return found
+
+
+def cpu_seconds(pids: Iterable[int]) -> float:
+    """User + system CPU time the processes have used so far (Linux /proc; 0 where unavailable)."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    total = 0.0
+    for pid in pids:
+        with contextlib.suppress(OSError):
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            total += (int(fields[11]) + int(fields[12])) / ticks  # utime, stime (fields 14 and 15)
+    return total
