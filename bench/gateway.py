@@ -9,9 +9,10 @@ registry, then loads each path with wrk on loopback:
 
 at 1 and 32 connections, for two endpoints: a cheap one that the registry answers without its database
 (isolates the hop) and a real one (`GET /v1/companies/{id}`: identity check and one PostgreSQL read).
-It prints requests/s at 32 connections, p50/p99 latency at 1 and 32, the ratios (c)/(a) and (c)/(b), and
+It prints requests/s at 32 connections, p50/p99 latency at 1 and 32, the CPU time per request of the proxy
+and of the registry (steady even when other work shares the machine), the ratios (c)/(a) and (c)/(b), and
 the two targets: the gateway keeps ≥ 70% of nginx's throughput and adds < 1 ms p50 at one connection.
-Results are also written to bench/results/ as JSON.
+Results are also written to bench/results/ as JSON. Method and figures: bench/README.md.
 """
 
 import argparse
