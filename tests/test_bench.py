@@ -2,17 +2,12 @@
 
 import shutil
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[1]
-if str(ROOT) not in sys.path:  # `bench` sits at the repository root, outside the workspace packages
-    sys.path.insert(0, str(ROOT))
-
-from bench.gateway import Endpoint, Measurement, Target, report  # noqa: E402
-from bench.tools import nginx_config, tool_path  # noqa: E402
+from bench.gateway import Endpoint, Measurement, Target, report
+from bench.tools import nginx_config, tool_path
 
 ENDPOINT = Endpoint("cheap", "/v1/companies/x/none", 404, "test")
 TARGETS = [Target("direct", "(a) direct", "http://a"), Target("nginx", "(b) nginx", "http://b")]

@@ -4,12 +4,13 @@ Log calls pass facts as `extra={...}`; only keys in `SAFE_FIELDS` are written, s
 cannot put a secret or a contact's personal data into the logs.
 """
 
-import json
 import logging
 import logging.config
 import sys
 from datetime import UTC, datetime
 from typing import Any
+
+import orjson
 
 from plaza_kit.context import current_request_id, current_trace_id
 
@@ -58,7 +59,12 @@ class JsonFormatter(logging.Formatter):
             entry[key] = record.__dict__[key]
         if record.exc_info:
             entry["exc"] = self.formatException(record.exc_info)
-        return json.dumps(entry, ensure_ascii=False, default=str)
+        return orjson.dumps(entry, default=str).decode()
+
+
+def _formatter_factory(service: str) -> JsonFormatter:
+    skip_caller_lookup()
+    return JsonFormatter(service)
 
 
 def logging_config(service: str, level: str = "INFO") -> dict[str, Any]:
@@ -66,7 +72,7 @@ def logging_config(service: str, level: str = "INFO") -> dict[str, Any]:
     return {
         "version": 1,
         "disable_existing_loggers": False,
-        "formatters": {"json": {"()": JsonFormatter, "service": service}},
+        "formatters": {"json": {"()": _formatter_factory, "service": service}},
         "handlers": {"stderr": {"class": "logging.StreamHandler", "formatter": "json", "stream": sys.stderr}},
         "root": {"handlers": ["stderr"], "level": level.upper()},
         "loggers": {
@@ -76,6 +82,18 @@ def logging_config(service: str, level: str = "INFO") -> dict[str, Any]:
             "sqlalchemy.engine": {"level": "WARNING"},
         },
     }
+
+
+def skip_caller_lookup() -> None:
+    """Stop `logging` from walking the stack for file/line of every record (we never log them).
+
+    The logging HOWTO's "Optimization" section documents these switches; on the gateway's hot path the
+    access line was about a fifth of the CPU per request before this.
+    """
+    logging._srcfile = None
+    logging.logThreads = False
+    logging.logProcesses = False
+    logging.logMultiprocessing = False
 
 
 def configure_logging(service: str, level: str = "INFO") -> None:
