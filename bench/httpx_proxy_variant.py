@@ -15,10 +15,12 @@ from fastapi import FastAPI
 from starlette.types import Receive, Scope, Send
 
 from gateway.app import Gateway
-from gateway.proxy import _RESPONSE_DROP, _fail, _forward_headers, _has_body, _read_body, _stream_body
+from gateway.proxy import _RESPONSE_DROP, _fail, _forward_headers, has_body, read_body
 from gateway.routes import owner_of
 from gateway.settings import GatewaySettings
+from plaza_kit.identity import IDENTITY_HEADER
 from plaza_kit.logs import logging_config
+from plaza_kit.middleware import header_value
 
 
 class HttpxGateway(Gateway):
@@ -54,12 +56,14 @@ class HttpxGateway(Gateway):
         path = (scope.get("raw_path") or scope["path"].encode()).decode("latin-1")
         if scope.get("query_string"):
             path += "?" + scope["query_string"].decode("latin-1")
-        has_body, declared = _has_body(scope)
-        content = (await _read_body(receive) if declared else _stream_body(receive)) if has_body else None
+        # The variant reads whole bodies; it exists to compare client libraries, not streaming.
+        content = await read_body(receive) if has_body(scope)[0] else None
+        # It also skips the gateway's authentication: the caller's identity header is passed through.
+        identity = header_value(scope, IDENTITY_HEADER.encode())
         request = client.build_request(
             scope["method"],
             path,
-            headers=_forward_headers(scope, scope.get("plaza.request_id", "")),
+            headers=_forward_headers(scope, scope.get("plaza.request_id", ""), identity),
             content=content,
         )
         try:

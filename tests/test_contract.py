@@ -13,7 +13,6 @@ import httpx
 import pytest
 
 from plaza_dev.stack import Stack
-from plaza_kit.identity import IDENTITY_HEADER
 
 CHECKS = ",".join(
     [
@@ -51,7 +50,7 @@ def test_every_operation_conforms_to_the_merged_document(
         "--suppress-health-check",
         "all",
         "--header",
-        f"{IDENTITY_HEADER}:{partner_headers[IDENTITY_HEADER]}",
+        f"X-API-Key:{partner_headers['X-API-Key']}",
         "--report",
         "junit",
         "--report-dir",

@@ -1,57 +1,257 @@
-"""The gateway ASGI app: proxied paths go straight to the proxy; the rest to the gateway's own routes.
+"""The gateway ASGI app: authenticate, rate-limit, then proxy (or answer its own routes).
 
-Proxying bypasses FastAPI routing on purpose: the hot path is a dictionary lookup and one pooled request.
+Proxying bypasses FastAPI routing on purpose: the hot path for a proxied request is a header scan, a
+dictionary lookup for the credential, one token-bucket step, and one pooled request upstream carrying a
+cached identity token. Everything under `/v1/` needs a credential except the OAuth token endpoint.
 """
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from typing import Any
 
 from fastapi import FastAPI
-from starlette.types import Receive, Scope, Send
+from redis.asyncio import BlockingConnectionPool, Redis
+from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
+from starlette.types import Message, Receive, Scope, Send
 
+from gateway.audit import WRITE_METHODS, AuditLog
 from gateway.catalog import OpenApiCatalog
-from gateway.own_api import build_own_api
-from gateway.proxy import UpstreamPool, forward
-from gateway.routes import owner_of
+from gateway.credentials import Credentials, Grant
+from gateway.db import SCHEMA
+from gateway.headers import CorsMiddleware, SecurityHeadersMiddleware
+from gateway.limits import is_json, json_too_deep, read_within, replay
+from gateway.oauth import TOKEN_PATH, document_token_errors
+from gateway.openapi_merge import merge_documents
+from gateway.own_api import API_DESCRIPTION, build_own_api
+from gateway.proxy import UpstreamPool, forward, has_body
+from gateway.ratelimit import RateLimiter
+from gateway.revocation import Revocations
+from gateway.routes import API_PREFIX, owner_of
 from gateway.settings import GatewaySettings
-from plaza_kit.errors import install_problem_handlers
+from gateway.tokens import AccessTokens
+from plaza_contracts import CursorCodec
+from plaza_kit.app import bind_database
+from plaza_kit.db import make_sessionmaker
+from plaza_kit.errors import install_problem_handlers, problem_response
+from plaza_kit.identity import IdentitySigner, IdentityVerifier
 from plaza_kit.middleware import BodyLimitMiddleware, RequestContextMiddleware
+from plaza_kit.migrations import current_revision, head_revision
+from plaza_kit.settings import asyncpg_url
+
+ISSUER = "plaza-gateway"
+
+
+def _engine(settings: GatewaySettings) -> AsyncEngine:
+    return create_async_engine(
+        asyncpg_url(settings.database_url),
+        pool_size=settings.db_pool_size,
+        max_overflow=settings.db_pool_size,
+        pool_pre_ping=True,
+        connect_args={
+            "server_settings": {
+                "application_name": "plaza-gateway",
+                "statement_timeout": "5000",
+                "timezone": "UTC",
+            },
+            "timeout": 5,
+        },
+    )
 
 
 class Gateway:
-    """The gateway: request context and body limit around a dispatcher."""
+    """The gateway: request context, body limit, authentication, rate limits, audit, dispatch."""
 
     def __init__(self, settings: GatewaySettings) -> None:
         self.settings = settings
+        self._head = head_revision("gateway")
         self.pool = UpstreamPool(settings)
         self.catalog = OpenApiCatalog(self.pool, ttl=settings.openapi_ttl)
-        self.api: FastAPI = build_own_api(self.pool, self.catalog)
+        self.engine = _engine(settings)
+        self.redis: Redis | None = None
+        if settings.redis_url:
+            self.redis = Redis(
+                connection_pool=BlockingConnectionPool.from_url(
+                    settings.redis_url, max_connections=64, timeout=2
+                )
+            )
+        pem = settings.signing_key.get_secret_value()
+        self.credentials = Credentials(
+            self.engine,
+            IdentitySigner(pem, kid=settings.signing_key_id, issuer=ISSUER),
+            AccessTokens(pem, kid=settings.signing_key_id, ttl_seconds=settings.access_token_ttl),
+            cache_ttl=settings.key_cache_ttl,
+            identity_ttl=settings.identity_ttl,
+        )
+        self.revocations = Revocations(self.redis, settings.redis_prefix, self.credentials)
+        self.limiter = RateLimiter(self.redis, settings.redis_prefix)
+        self.audit = AuditLog(self.engine, self.merged_document)
+        self.api: FastAPI = build_own_api(self.pool, self.merged_document, self.database_readiness)
         self.api.router.lifespan_context = self._lifespan
+        self.api.state.settings = settings
+        self.api.state.credentials = self.credentials
+        self.api.state.revocations = self.revocations
+        self.api.state.cursor_codec = CursorCodec(settings.cursor_secret.get_secret_value())
+        # The admin routes read the principal the dispatcher put in the request state; an identity header
+        # sent by a caller is never trusted here (no keys: every such token is refused).
+        self.api.state.identity_verifier = IdentityVerifier({"keys": []})
+        bind_database(self.api, self.engine, make_sessionmaker(self.engine))
         install_problem_handlers(self.api)
-        self._app = RequestContextMiddleware(
-            BodyLimitMiddleware(self._dispatch, max_bytes=settings.max_body_bytes)
+        self._app = SecurityHeadersMiddleware(
+            CorsMiddleware(
+                RequestContextMiddleware(
+                    BodyLimitMiddleware(self._dispatch, max_bytes=settings.max_body_bytes)
+                ),
+                origins=settings.allowed_origins(),
+            ),
+            hsts_seconds=settings.hsts_seconds,
         )
 
     @asynccontextmanager
     async def _lifespan(self, _: FastAPI) -> AsyncIterator[None]:
         await self.pool.open()
+        await self.revocations.start()
+        await self.audit.start()
         try:
             yield
         finally:
+            await self.audit.stop()
+            await self.revocations.stop()
+            if self.redis is not None:
+                await self.redis.aclose()
+            await self.engine.dispose()
             await self.pool.close()
 
+    async def database_readiness(self) -> str:
+        """`ok` when the gateway's database answers and its schema is at the expected migration."""
+        try:
+            async with self.engine.connect() as connection:
+                revision = await current_revision(connection, SCHEMA)
+        except (OSError, TimeoutError, SQLAlchemyError):
+            return "database unreachable"
+        return "ok" if revision == self._head else f"database at migration {revision}, expected {self._head}"
+
+    async def merged_document(self) -> dict[str, Any]:
+        """The platform's OpenAPI document: the gateway's own operations and every service's."""
+        documents, missing = await self.catalog.documents()
+        description = API_DESCRIPTION
+        if missing:
+            description += f"\n\n**Not included right now (unavailable):** {', '.join(missing)}."
+        own = self.api.openapi()
+        document_token_errors(own)
+        return merge_documents(own, documents, title="Plaza API", description=description, version="1.0.0")
+
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] == "lifespan":
-            await self.api(scope, receive, send)
-        else:
+        if scope["type"] == "http":
             await self._app(scope, receive, send)
+        else:
+            await self.api(scope, receive, send)
 
     async def _dispatch(self, scope: Scope, receive: Receive, send: Send) -> None:
-        service = owner_of(scope["path"]) if scope["type"] == "http" else None
-        if service is not None:
-            await forward(self.pool, service, scope, receive, send)
-        else:
+        path: str = scope["path"]
+        if not path.startswith(API_PREFIX) or path == TOKEN_PATH:
             await self.api(scope, receive, send)
+            return
+        grant, problem = await self._authenticate(scope)
+        if grant is None:
+            await _unauthorized(problem, scope, receive, send)
+            return
+        decision = await self.limiter.take(grant.client_id, grant.limit)
+        limit_headers = decision.headers()
+        if not decision.allowed:
+            response = problem_response(
+                429,
+                slug="rate-limited",
+                detail=f"Rate limit exceeded; retry after {decision.retry_after} s.",
+                instance=path,
+            )
+            response.raw_headers.extend(limit_headers)
+            await response(scope, receive, send)
+            return
+        body = None
+        if is_json(scope) and has_body(scope)[0]:
+            body, problem_sent = await self._checked_json(scope, receive, send)
+            if problem_sent:
+                return
+        if scope["method"] in WRITE_METHODS:
+            send = self.audit.watch(scope, grant, send)
+        service = owner_of(path)
+        if service is not None:
+            identity = self.credentials.identity_for(grant)
+            await forward(
+                self.pool,
+                service,
+                scope,
+                receive,
+                send,
+                identity=identity,
+                extra_headers=limit_headers,
+                body=body,
+            )
+            return
+        scope.setdefault("state", {})["principal"] = grant.principal
+        await self.api(
+            scope, replay(body) if body is not None else receive, _with_headers(send, limit_headers)
+        )
+
+    async def _checked_json(self, scope: Scope, receive: Receive, send: Send) -> tuple[bytes, bool]:
+        """Read a JSON body and refuse it (answering the problem) when too slow or nested too deep."""
+        try:
+            body = await read_within(receive, self.settings.body_timeout)
+        except TimeoutError:
+            detail = f"The request body did not arrive within {self.settings.body_timeout:g} s."
+            response = problem_response(
+                408, slug="request-timeout", title="Request timeout", detail=detail, instance=scope["path"]
+            )
+            response.headers["Connection"] = "close"
+            await response(scope, receive, send)
+            return b"", True
+        if json_too_deep(body, self.settings.max_json_depth):
+            detail = f"The JSON body nests deeper than {self.settings.max_json_depth} levels."
+            response = problem_response(
+                400, slug="json-too-deep", title="JSON too deep", detail=detail, instance=scope["path"]
+            )
+            await response(scope, receive, send)
+            return b"", True
+        return body, False
+
+    async def _authenticate(self, scope: Scope) -> tuple[Grant | None, str]:
+        api_key = authorization = None
+        for key, value in scope["headers"]:
+            if key == b"x-api-key":
+                api_key = value.decode("latin-1").strip()
+            elif key == b"authorization":
+                authorization = value.decode("latin-1").strip()
+        if api_key is not None:
+            grant = await self.credentials.from_api_key(api_key)
+            return grant, "The API key is not valid (unknown, revoked or expired)."
+        if authorization is not None:
+            scheme, _, token = authorization.partition(" ")
+            if scheme.lower() == "bearer" and token.strip():
+                grant = await self.credentials.from_bearer(token.strip())
+                return grant, "The access token is not valid (malformed, expired or revoked)."
+            return None, "Use `Authorization: Bearer <access token>` or `X-API-Key`."
+        return None, "Authenticate with an API key (`X-API-Key`) or an OAuth access token (Bearer)."
+
+
+async def _unauthorized(detail: str, scope: Scope, receive: Receive, send: Send) -> None:
+    response = problem_response(
+        401,
+        slug="unauthorized",
+        detail=detail,
+        instance=scope["path"],
+        headers={"WWW-Authenticate": 'Bearer realm="plaza", ApiKey realm="plaza"'},
+    )
+    await response(scope, receive, send)
+
+
+def _with_headers(send: Send, extra: list[tuple[bytes, bytes]]) -> Send:
+    async def sending(message: Message) -> None:
+        if message["type"] == "http.response.start":
+            message = {**message, "headers": [*message.get("headers", ()), *extra]}
+        await send(message)
+
+    return sending
 
 
 def create_app(settings: GatewaySettings | None = None) -> Gateway:

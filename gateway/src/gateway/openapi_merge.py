@@ -5,6 +5,12 @@ schemas with the same name and the same content are kept once, same name with di
 renamed `<Service><Name>` in that service's part; operation ids must be unique (a clash is renamed
 `<service>_<id>` and reported in `x-plaza-renamed`); every proxied operation also documents the gateway's
 own failures (502/503/504).
+
+Security: services declare the internal `PlazaIdentity` scheme with the scopes an operation requires; the
+partner document never mentions it. Each such operation instead requires an API key (`ApiKeyAuth`) or an
+OAuth 2.0 client-credentials token (`OAuth2`) with the same scopes, lists them in `x-required-scopes`, and
+documents 401, 403 and 429 (with the rate-limit headers). Operations without a requirement are public
+(`security: []`); only the gateway's token endpoint is.
 """
 
 import copy
@@ -12,8 +18,11 @@ import json
 from collections.abc import Mapping
 from typing import Any
 
+from gateway.oauth import TOKEN_PATH
 from gateway.routes import owner_of
+from plaza_kit.auth import IDENTITY_SCHEME_NAME
 from plaza_kit.openapi import PROBLEM_REF
+from plaza_kit.scopes import SCOPE_DESCRIPTIONS
 
 _GATEWAY_ERRORS = {
     "502": "A service gave an invalid answer",
@@ -21,6 +30,72 @@ _GATEWAY_ERRORS = {
     "504": "A service did not answer in time",
 }
 _HTTP_METHODS = {"get", "put", "post", "delete", "options", "head", "patch", "trace"}
+API_KEY_SCHEME = "ApiKeyAuth"
+OAUTH_SCHEME = "OAuth2"
+_RATE_HEADERS = {
+    "RateLimit-Policy": {
+        "description": 'The client\'s limit, e.g. `"client";q=100;w=10` (IETF httpapi ratelimit draft).',
+        "schema": {"type": "string"},
+    },
+    "RateLimit": {
+        "description": 'What is left, e.g. `"client";r=42;t=6`: remaining requests, seconds to a full quota.',
+        "schema": {"type": "string"},
+    },
+}
+
+
+def security_schemes() -> dict[str, Any]:
+    """The schemes partners authenticate with: an API key, or OAuth 2.0 client credentials."""
+    return {
+        API_KEY_SCHEME: {
+            "type": "apiKey",
+            "in": "header",
+            "name": "X-API-Key",
+            "description": "An API key issued to your client (`plz_…`). Keep it secret; rotate it regularly.",
+        },
+        OAUTH_SCHEME: {
+            "type": "oauth2",
+            "description": "Client credentials: your client id and an API key as the secret.",
+            "flows": {
+                "clientCredentials": {
+                    "tokenUrl": TOKEN_PATH,
+                    "scopes": {str(k): v for k, v in SCOPE_DESCRIPTIONS.items()},
+                }
+            },
+        },
+    }
+
+
+def _problem(description: str, headers: dict[str, Any] | None = None) -> dict[str, Any]:
+    response: dict[str, Any] = {
+        "description": description,
+        "content": {"application/problem+json": {"schema": PROBLEM_REF}},
+    }
+    if headers:
+        response["headers"] = headers
+    return response
+
+
+def _secure(operation: dict[str, Any]) -> None:
+    """Translate the internal identity requirement into the partner-facing ones (or mark it public)."""
+    scopes: list[str] | None = None
+    for requirement in operation.get("security", []):
+        if IDENTITY_SCHEME_NAME in requirement:
+            scopes = sorted(set(requirement[IDENTITY_SCHEME_NAME]))
+    if scopes is None:
+        operation["security"] = []
+        return
+    operation["security"] = [{API_KEY_SCHEME: scopes}, {OAUTH_SCHEME: scopes}]
+    operation["x-required-scopes"] = scopes
+    responses = operation.setdefault("responses", {})
+    responses.setdefault("401", _problem("No valid API key or access token"))
+    if scopes:
+        responses.setdefault("403", _problem(f"The client lacks the scope {' and '.join(scopes)}"))
+    retry_after = {"Retry-After": {"description": "Seconds to wait.", "schema": {"type": "integer"}}}
+    responses["429"] = _problem("Rate limit exceeded", {**_RATE_HEADERS, **retry_after})
+    for code, response in responses.items():
+        if code.startswith("2"):
+            response.setdefault("headers", {}).update(_RATE_HEADERS)
 
 
 def _rewrite_refs(node: Any, renames: Mapping[str, str]) -> Any:
@@ -55,7 +130,7 @@ def merge_documents(
         "openapi": "3.1.0",
         "info": {"title": title, "description": description, "version": version},
         "paths": {},
-        "components": {"schemas": {}},
+        "components": {"schemas": {}, "securitySchemes": security_schemes()},
         "tags": [],
     }
     schemas: dict[str, Any] = merged["components"]["schemas"]
@@ -89,6 +164,7 @@ def merge_documents(
                     operation_id = f"{service}_{operation_id}"
                 operation_ids.add(operation_id)
                 operation["operationId"] = operation_id
+                _secure(operation)
                 if service != "gateway":
                     for code, text in _GATEWAY_ERRORS.items():
                         operation.setdefault("responses", {}).setdefault(

@@ -1,23 +1,29 @@
-"""The gateway's own routes: health, readiness of the set, the merged OpenAPI document, the docs page."""
+"""The gateway's own routes: health, readiness of the set, the merged OpenAPI document, the docs page,
+the OAuth token endpoint and the admin API."""
 
 import asyncio
+from collections.abc import Awaitable, Callable
 from typing import Any, Literal
 
 import aiohttp
 from fastapi import FastAPI
-from fastapi.responses import FileResponse, HTMLResponse, JSONResponse
+from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, Response
 from pydantic import BaseModel, Field
 
-from gateway.catalog import OpenApiCatalog
-from gateway.docs_page import ASSET_FILES, ASSETS_DIR, DOCS_HTML
-from gateway.openapi_merge import merge_documents
+from gateway import oauth
+from gateway.admin import audit_router
+from gateway.admin import router as admin_router
+from gateway.docs_page import ASSET_FILES, ASSETS_DIR, DOCS_HTML, DOCS_INIT_JS
 from gateway.proxy import UpstreamPool
 from plaza_kit.errors import NotFoundError, UnavailableError
 from plaza_kit.openapi import install_problem_openapi
 
 API_DESCRIPTION = """The Plaza API: one entry point for the partner systems of Korea–Japan industrial
-cooperation events (trade agencies, consulates, industry consortia). Errors are RFC 9457 problem details
-(`application/problem+json`) with a `request_id`; collections are cursor-paginated (`next_cursor`)."""
+cooperation events (trade agencies, consulates, industry consortia). Authenticate with an API key
+(`X-API-Key`) or an OAuth 2.0 client-credentials access token (`Authorization: Bearer`); each operation
+lists the scope it requires. Errors are RFC 9457 problem details (`application/problem+json`) with a
+`request_id`; collections are cursor-paginated (`next_cursor`); every response carries the `RateLimit`
+and `RateLimit-Policy` headers."""
 
 
 class GatewayHealth(BaseModel):
@@ -30,13 +36,20 @@ class PlatformReadiness(BaseModel):
     """Readiness of every service behind the gateway."""
 
     status: Literal["ok"] = "ok"
-    services: dict[str, str] = Field(description="Service name → `ok`.")
+    services: dict[str, str] = Field(description="`gateway` and each service name → `ok`.")
 
 
-def build_own_api(pool: UpstreamPool, catalog: OpenApiCatalog) -> FastAPI:
+def build_own_api(
+    pool: UpstreamPool,
+    merged_document: Callable[[], Awaitable[dict[str, Any]]],
+    own_readiness: Callable[[], Awaitable[str]],
+) -> FastAPI:
     """The FastAPI app that answers everything that is not proxied."""
     api = FastAPI(title="Plaza gateway", version="1.0.0", docs_url=None, redoc_url=None, openapi_url=None)
     install_problem_openapi(api)
+    api.include_router(oauth.router)
+    api.include_router(admin_router.router)
+    api.include_router(audit_router.router)
 
     @api.get("/healthz", operation_id="gateway_healthz", summary="Gateway liveness", tags=["health"])
     async def healthz() -> GatewayHealth:
@@ -45,9 +58,9 @@ def build_own_api(pool: UpstreamPool, catalog: OpenApiCatalog) -> FastAPI:
 
     @api.get("/readyz", operation_id="gateway_readyz", summary="Platform readiness", tags=["health"])
     async def readyz() -> PlatformReadiness:
-        """Every service answers its own readiness check (database reachable, migrations at head)."""
-        results = await asyncio.gather(*(_service_ready(pool, name) for name in pool.bases))
-        states = dict(zip(pool.bases, results, strict=True))
+        """The gateway's database and every service are ready (reachable, migrations at head)."""
+        results = await asyncio.gather(own_readiness(), *(_service_ready(pool, name) for name in pool.bases))
+        states = dict(zip(["gateway", *pool.bases], results, strict=True))
         if any(state != "ok" for state in states.values()):
             raise UnavailableError(
                 "some services are not ready", extensions={"services": states}, headers={"Retry-After": "2"}
@@ -56,21 +69,16 @@ def build_own_api(pool: UpstreamPool, catalog: OpenApiCatalog) -> FastAPI:
 
     @api.get("/openapi.json", include_in_schema=False)
     async def openapi() -> JSONResponse:
-        documents, missing = await catalog.documents()
-        description = API_DESCRIPTION
-        if missing:
-            description += f"\n\n**Not included right now (unavailable):** {', '.join(missing)}."
-        merged = merge_documents(
-            api.openapi(), documents, title="Plaza API", description=description, version="1.0.0"
-        )
-        return JSONResponse(merged)
+        return JSONResponse(await merged_document(), headers={"Cache-Control": "no-cache"})
 
     @api.get("/docs", include_in_schema=False)
     async def docs() -> HTMLResponse:
         return HTMLResponse(DOCS_HTML)
 
     @api.get("/docs/assets/{name}", include_in_schema=False)
-    async def docs_asset(name: str) -> FileResponse:
+    async def docs_asset(name: str) -> Response:
+        if name == "init.js":
+            return Response(DOCS_INIT_JS, media_type="text/javascript")
         if name not in ASSET_FILES:
             raise NotFoundError(f"no asset {name}")
         return FileResponse(ASSETS_DIR / name, headers={"Cache-Control": "public, max-age=86400"})

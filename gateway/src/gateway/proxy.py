@@ -14,6 +14,7 @@ from yarl import URL
 from gateway.settings import GatewaySettings
 from gateway.tracing import next_traceparent
 from plaza_kit.errors import PayloadTooLargeError, problem_response
+from plaza_kit.identity import IDENTITY_HEADER
 from plaza_kit.middleware import REQUEST_ID_HEADER
 
 logger = logging.getLogger("gateway.proxy")
@@ -36,6 +37,12 @@ HOP_BY_HOP = frozenset(
         "x-forwarded-for",
         "x-forwarded-proto",
         "x-forwarded-host",
+        # Credentials end at the gateway: services get the identity token the gateway mints, never the
+        # caller's key or token, and never an identity header the caller made up.
+        IDENTITY_HEADER,
+        "x-api-key",
+        "authorization",
+        "cookie",
     }
 )
 _RESPONSE_DROP = frozenset(
@@ -95,7 +102,7 @@ class UpstreamPool:
         return self.bases[service].join(URL(path_and_query, encoded=True))
 
 
-def _forward_headers(scope: Scope, request_id: str) -> dict[str, str]:
+def _forward_headers(scope: Scope, request_id: str, identity: str | None) -> dict[str, str]:
     headers: dict[str, str] = {}
     incoming_trace = None
     forwarded_for = None
@@ -118,10 +125,13 @@ def _forward_headers(scope: Scope, request_id: str) -> dict[str, str]:
         headers["x-forwarded-host"] = host
     headers[REQUEST_ID_HEADER] = request_id
     headers["traceparent"] = next_traceparent(incoming_trace)
+    if identity:
+        headers[IDENTITY_HEADER] = identity
     return headers
 
 
-async def _read_body(receive: Receive) -> bytes:
+async def read_body(receive: Receive) -> bytes:
+    """The whole request body (bounded by the body-limit middleware)."""
     chunks = []
     while True:
         message = await receive()
@@ -156,7 +166,7 @@ class _StreamedBody:
                 return
 
 
-def _has_body(scope: Scope) -> tuple[bool, bool]:
+def has_body(scope: Scope) -> tuple[bool, bool]:
     """(has a body, its length is declared)."""
     for key, value in scope["headers"]:
         if key == b"content-length":
@@ -166,22 +176,38 @@ def _has_body(scope: Scope) -> tuple[bool, bool]:
     return False, False
 
 
-async def forward(pool: UpstreamPool, service: str, scope: Scope, receive: Receive, send: Send) -> None:
-    """Send the request to `service` and stream its answer back; failures become 502/503/504 problems."""
+async def forward(
+    pool: UpstreamPool,
+    service: str,
+    scope: Scope,
+    receive: Receive,
+    send: Send,
+    *,
+    identity: str | None = None,
+    extra_headers: list[tuple[bytes, bytes]] | None = None,
+    body: bytes | None = None,
+) -> None:
+    """Send the request to `service` and stream its answer back; failures become 502/503/504 problems.
+
+    `identity` is the token forwarded in `X-Plaza-Identity`; `extra_headers` are added to the answer;
+    `body` is the request body when the caller has already read it.
+    """
     method: str = scope["method"]
     raw_path = scope.get("raw_path") or scope["path"].encode()
     path_and_query = raw_path.decode("latin-1")
     if scope.get("query_string"):
         path_and_query += "?" + scope["query_string"].decode("latin-1")
     url = pool.url(service, path_and_query)
-    headers = _forward_headers(scope, scope.get("plaza.request_id", ""))
-    has_body, declared = _has_body(scope)
-    streamed = None if declared or not has_body else _StreamedBody(receive)
-    data: bytes | AsyncIterator[bytes] | None = None
-    if streamed is not None:
-        data = streamed.__aiter__()
-    elif has_body:
-        data = await _read_body(receive)
+    headers = _forward_headers(scope, scope.get("plaza.request_id", ""), identity)
+    data: bytes | AsyncIterator[bytes] | None = body
+    streamed: _StreamedBody | None = None
+    if body is None:
+        present, declared = has_body(scope)
+        if present and declared:
+            data = await read_body(receive)
+        elif present:
+            streamed = _StreamedBody(receive)
+            data = streamed.__aiter__()
     session = pool.sessions[service]
     attempts = 2 if method in IDEMPOTENT_METHODS and streamed is None else 1
     for attempt in range(attempts):
@@ -189,7 +215,7 @@ async def forward(pool: UpstreamPool, service: str, scope: Scope, receive: Recei
             async with session.request(
                 method, url, headers=headers, data=data, allow_redirects=False
             ) as upstream:
-                await _relay(upstream, send, method)
+                await _relay(upstream, send, method, extra_headers)
                 return
         except (aiohttp.ClientConnectorError, aiohttp.ServerDisconnectedError) as error:
             if attempt + 1 < attempts:
@@ -221,10 +247,14 @@ class MidStreamError(Exception):
     """The service failed after its status line was relayed: the only honest move is to cut the stream."""
 
 
-async def _relay(upstream: aiohttp.ClientResponse, send: Send, method: str) -> None:
+async def _relay(
+    upstream: aiohttp.ClientResponse, send: Send, method: str, extra_headers: list[tuple[bytes, bytes]] | None
+) -> None:
     headers = [
         (key.lower(), value) for key, value in upstream.raw_headers if key.lower() not in _RESPONSE_DROP
     ]
+    if extra_headers:
+        headers.extend(extra_headers)
     await send({"type": "http.response.start", "status": upstream.status, "headers": headers})
     if method == "HEAD":
         await send({"type": "http.response.body", "body": b""})

@@ -1,7 +1,8 @@
 """Which service owns which public path: `/v1/<collection>/...` → service.
 
 The table is explicit on purpose: a partner-facing path changes owner only by a reviewed edit here, and a
-test checks that every path every service documents is routed to that service.
+test checks that every path every service documents is routed to that service. The gateway's own
+collections (`admin`, `oauth`) are answered by the gateway itself and can never be routed to a service.
 """
 
 COLLECTION_OWNERS: dict[str, str] = {
@@ -13,12 +14,17 @@ COLLECTION_OWNERS: dict[str, str] = {
     "leads": "investment",
     "deals": "investment",
 }
+GATEWAY_COLLECTIONS = frozenset({"admin", "oauth"})
 API_PREFIX = "/v1/"
+
+assert not GATEWAY_COLLECTIONS & COLLECTION_OWNERS.keys(), "the gateway's own collections are not proxied"
 
 
 def owner_of(path: str) -> str | None:
-    """The service that serves `path`, or None when no service does."""
+    """The service that serves `path`, or None when no service does (the gateway's own paths included)."""
     if not path.startswith(API_PREFIX):
         return None
     collection = path[len(API_PREFIX) :].split("/", 1)[0]
+    if collection in GATEWAY_COLLECTIONS:
+        return None
     return COLLECTION_OWNERS.get(collection)

@@ -46,6 +46,7 @@ async def test_each_schema_and_its_version_table_belong_to_the_service_role(
         ("registry", "plaza_registry"),
         ("meetings", "plaza_meetings"),
         ("investment", "plaza_investment"),
+        ("gateway", "plaza_gateway"),
     }
 
 

@@ -46,8 +46,10 @@ def main() -> int:
             admin_url=admin_url,
             database=os.environ.get("PLAZA_DATABASE", "plaza"),
             log_dir=STATE_DIR / "logs",
+            keys_dir=STATE_DIR / "keys",
+            redis_url=os.environ.get("GATEWAY_REDIS_URL"),
         )
-        print("Bootstrapping schemas and roles, migrating, loading demo data…", flush=True)
+        print("Bootstrapping schemas and roles, migrating, loading demo data and clients…", flush=True)
         stack.prepare(load_demo=load_demo_sync)
         print("Starting registry, meetings, investment and the gateway…", flush=True)
         stack.start()
@@ -77,12 +79,18 @@ def main() -> int:
 
 def _print_banner(stack: Stack) -> None:
     url = stack.gateway_url
+    clients = "\n".join(
+        f"    {name:<11} client_id {created.client_id}  key {created.key}"
+        for name, created in stack.credentials.items()
+    )
     print(
         f"""
 Plaza is running.
   Gateway:   {url}
   API docs:  {url}/docs   (OpenAPI document: {url}/openapi.json)
-  Try:       curl -s '{url}/v1/companies?country=KR&limit=5'
+  Demo clients (keys are stable while .plaza/keys/demo-seed is kept; delete it for new ones):
+{clients}
+  Try:       curl -s -H 'X-API-Key: {stack.key("kotra")}' '{url}/v1/companies?country=KR&limit=5'
   Logs:      .plaza/logs/
 Press Ctrl-C to stop everything.
 """,

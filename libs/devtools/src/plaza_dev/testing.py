@@ -6,8 +6,12 @@ temporary folder for the run and removed afterwards. Either way the run gets its
 """
 
 import asyncio
+import contextlib
 import json
 import os
+import shutil
+import socket
+import tempfile
 import uuid
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass
@@ -20,6 +24,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
 from plaza_contracts import uuid7
 from plaza_dev.embedded_pg import EmbeddedPostgres
+from plaza_dev.stack import Stack
 from plaza_kit.bootstrap import bootstrap, service_url, with_database
 from plaza_kit.identity import (
     IDENTITY_HEADER,
@@ -30,8 +35,11 @@ from plaza_kit.identity import (
 )
 from plaza_kit.migrations import upgrade
 from plaza_kit.settings import asyncpg_url
+from registry.demo import load_demo_sync
 
 SERVICES = ("registry", "meetings", "investment")
+MIGRATED = (*SERVICES, "gateway")
+TEST_ORIGIN = "https://partner.example"  # the browser origin the end-to-end stack allows (CORS)
 
 
 @dataclass(frozen=True)
@@ -51,19 +59,31 @@ class PlazaDatabase:
         return with_database(self.admin_url, self.name)
 
 
+@contextlib.contextmanager
+def _private_folder(prefix: str) -> Iterator[Path]:
+    # Not pytest's numbered temp folders: another pytest run on the machine prunes those while this run
+    # still uses them (a database whose data folder disappears under it panics).
+    folder = Path(tempfile.mkdtemp(prefix=prefix))
+    try:
+        yield folder
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
 @pytest.fixture(scope="session")
-def postgres_admin_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+def postgres_admin_url() -> Iterator[str]:
     """A superuser URL: TEST_DATABASE_URL, or an embedded server started for this run."""
     given = os.environ.get("TEST_DATABASE_URL")
     if given:
         yield given
         return
-    server = EmbeddedPostgres(Path(tmp_path_factory.mktemp("pg")) / "data", durable=False)
-    url = server.start()
-    try:
-        yield url
-    finally:
-        server.stop()
+    with _private_folder("plaza-test-pg-") as folder:
+        server = EmbeddedPostgres(folder / "data", durable=False)
+        url = server.start()
+        try:
+            yield url
+        finally:
+            server.stop()
 
 
 @pytest.fixture(scope="session")
@@ -71,7 +91,7 @@ def test_database(postgres_admin_url: str) -> Iterator[PlazaDatabase]:
     """A fresh database with every schema, role and migration in place; dropped after the run."""
     database = PlazaDatabase(admin_url=postgres_admin_url, name=f"plaza_test_{uuid7().hex[-12:]}")
     asyncio.run(bootstrap(postgres_admin_url, database.name))
-    for service in SERVICES:
+    for service in MIGRATED:
         upgrade(service, database.url(service))
     try:
         yield database
@@ -135,3 +155,46 @@ def identities() -> Identities:
         signer=IdentitySigner(pem, kid="test-gateway", issuer="plaza-gateway"),
         jwks=jwks_of((pem, "test-gateway", "plaza-gateway")),
     )
+
+
+def redis_url_for_tests() -> str | None:
+    """`TEST_REDIS_URL` (default redis://127.0.0.1:6379/0) when a Redis answers there, else None."""
+    url = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
+    address = url.split("://", 1)[-1].split("/", 1)[0].rsplit("@", 1)[-1]
+    host, _, port = address.partition(":")
+    try:
+        socket.create_connection((host or "127.0.0.1", int(port or 6379)), timeout=0.5).close()
+    except OSError:
+        return None
+    return url
+
+
+@pytest.fixture(scope="session")
+def stack(postgres_admin_url: str) -> Iterator[Stack]:
+    """The whole platform as processes on free ports over its own database, with demo data and clients.
+
+    Shared by every end-to-end test of the run: tests that change clients, keys or limits create their own
+    clients through the admin API (`stack.key("admin")`). Redis is used when one answers (see
+    `redis_url_for_tests`), under a prefix of this run's own. Process logs are in `stack.log_dir`.
+    """
+    name = f"plaza_e2e_{uuid7().hex[-12:]}"
+    with _private_folder("plaza-test-logs-") as logs:
+        yield from _running_stack(postgres_admin_url, name, logs)
+
+
+def _running_stack(postgres_admin_url: str, name: str, logs: Path) -> Iterator[Stack]:
+    platform = Stack.on_free_ports(
+        postgres_admin_url,
+        name,
+        log_dir=logs,
+        redis_url=redis_url_for_tests(),
+        redis_prefix=f"plaza:test:{uuid7().hex}:",
+        extra_env={"GATEWAY_CORS_ORIGINS": TEST_ORIGIN, "GATEWAY_BODY_TIMEOUT": "2"},
+    )
+    try:
+        platform.prepare(load_demo=load_demo_sync)
+        platform.start()
+        yield platform
+    finally:
+        platform.stop()
+        asyncio.run(_drop(postgres_admin_url, name))

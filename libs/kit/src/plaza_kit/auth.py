@@ -6,7 +6,10 @@ partner-facing schemes; `assert_every_route_declares_access` makes an undeclared
 
 Object-level rules (whose record is this?) live with the data, in the services, using `Principal`:
 `ensure_can_write(principal, owner_organisation_id)` and `hide_unless_visible(...)` (404, not 403, so ids
-of other organisations' private records cannot be probed).
+of other organisations' private records cannot be probed). An operation bound to the record's owner also
+says so in its OpenAPI document with `openapi_extra=owner_only()` (`x-plaza-ownership: owner`): the
+authorisation-matrix test then expects other organisations to be refused, and fails if they are refused
+without the declaration (see docs/security.md).
 """
 
 import uuid
@@ -24,6 +27,7 @@ from plaza_kit.scopes import Scope
 
 IDENTITY_SCHEME_NAME = "PlazaIdentity"
 PUBLIC_PATHS = frozenset({"/healthz", "/readyz"})
+OWNERSHIP_EXTENSION = "x-plaza-ownership"
 
 
 class _IdentityHeader(SecurityBase):
@@ -79,6 +83,11 @@ async def _authorise(
 def requires(*scopes: Scope) -> Any:
     """A dependency that returns the caller's Principal after checking it holds every scope in `scopes`."""
     return Security(_authorise, scopes=[str(scope) for scope in scopes])
+
+
+def owner_only() -> dict[str, Any]:
+    """`openapi_extra` of an operation only the record's owner organisation (and admins) may call."""
+    return {OWNERSHIP_EXTENSION: "owner"}
 
 
 def ensure_can_write(principal: Principal, owner_organisation_id: uuid.UUID | None, what: str) -> None:

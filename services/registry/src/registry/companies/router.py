@@ -6,7 +6,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query, Response, status
 
 from plaza_contracts import CountryCode, Page
-from plaza_kit.auth import requires
+from plaza_kit.auth import owner_only, requires
 from plaza_kit.db import SessionDep
 from plaza_kit.identity import Principal
 from plaza_kit.pagination import DEFAULT_LIMIT, CodecDep, CursorQuery, LimitQuery
@@ -63,7 +63,11 @@ async def get_company(
 
 
 @router.patch(
-    "/{company_id}", operation_id="companies_update", summary="Update a company", responses=WRITE_ERRORS
+    "/{company_id}",
+    operation_id="companies_update",
+    summary="Update a company",
+    responses=WRITE_ERRORS,
+    openapi_extra=owner_only(),
 )
 async def update_company(
     company_id: uuid.UUID,

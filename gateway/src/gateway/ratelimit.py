@@ -1,0 +1,193 @@
+"""Per-client token buckets, in process or shared through Redis, and the IETF RateLimit headers.
+
+Each client has a bucket of `burst` tokens refilled at `rate_per_minute / 60` tokens a second; a request
+takes one token or is refused with 429. With `GATEWAY_REDIS_URL` set, the bucket lives in Redis and one
+atomic Lua script (one round trip) takes the token, so every gateway replica enforces the same limit; the
+script reads Redis's own clock, so replicas' clocks do not matter. If Redis cannot be reached, each replica
+falls back to its own bucket (limits then hold per replica) rather than refusing all traffic.
+
+Headers follow draft-ietf-httpapi-ratelimit-headers (structured fields): `RateLimit-Policy:
+"client";q=<burst>;w=<seconds to refill the burst>` and `RateLimit: "client";r=<remaining>;t=<seconds until
+the bucket is full again>`; a 429 also carries `Retry-After` (seconds until one token is available).
+"""
+
+import asyncio
+import hashlib
+import logging
+import math
+import time
+import uuid
+from dataclasses import dataclass
+from typing import Any
+
+from redis.asyncio import Redis
+from redis.exceptions import NoScriptError
+
+logger = logging.getLogger("gateway.ratelimit")
+
+POLICY_NAME = "client"
+
+
+@dataclass(frozen=True, slots=True)
+class RateLimit:
+    """A client's limit: `burst` requests at once, refilled at `rate_per_minute`."""
+
+    rate_per_minute: int
+    burst: int
+
+    @property
+    def per_second(self) -> float:
+        """Tokens added per second."""
+        return self.rate_per_minute / 60.0
+
+    @property
+    def policy_header(self) -> bytes:
+        """The `RateLimit-Policy` value: the burst, over the seconds it takes to refill."""
+        window = max(1, math.ceil(self.burst / self.per_second))
+        return f'"{POLICY_NAME}";q={self.burst};w={window}'.encode()
+
+
+@dataclass(frozen=True, slots=True)
+class Decision:
+    """The outcome of taking a token."""
+
+    allowed: bool
+    tokens: float  # left after this request
+    limit: RateLimit
+
+    @property
+    def remaining(self) -> int:
+        """Whole requests still allowed right now."""
+        return max(0, math.floor(self.tokens))
+
+    @property
+    def reset_seconds(self) -> int:
+        """Seconds until the bucket is full again."""
+        return max(0, math.ceil((self.limit.burst - self.tokens) / self.limit.per_second))
+
+    @property
+    def retry_after(self) -> int:
+        """Seconds until the next request would be allowed (at least 1 when refused)."""
+        if self.allowed:
+            return 0
+        return max(1, math.ceil((1.0 - self.tokens) / self.limit.per_second))
+
+    def headers(self) -> list[tuple[bytes, bytes]]:
+        """`RateLimit-Policy` and `RateLimit` (and `Retry-After` when refused)."""
+        result = [
+            (b"ratelimit-policy", self.limit.policy_header),
+            (b"ratelimit", f'"{POLICY_NAME}";r={self.remaining};t={self.reset_seconds}'.encode()),
+        ]
+        if not self.allowed:
+            result.append((b"retry-after", str(self.retry_after).encode()))
+        return result
+
+
+class LocalBuckets:
+    """Token buckets in this process: a dictionary lookup and some arithmetic per request."""
+
+    def __init__(self, max_clients: int = 100_000) -> None:
+        self._buckets: dict[uuid.UUID, list[float]] = {}
+        self._max_clients = max_clients
+
+    def take(self, client_id: uuid.UUID, limit: RateLimit) -> Decision:
+        """Take one token from the client's bucket if there is one."""
+        now = time.monotonic()
+        bucket = self._buckets.get(client_id)
+        if bucket is None:
+            if len(self._buckets) >= self._max_clients:
+                self._buckets.clear()  # a bound, not an eviction policy: a full bucket is the default
+            bucket = self._buckets[client_id] = [float(limit.burst), now]
+        tokens = min(float(limit.burst), bucket[0] + (now - bucket[1]) * limit.per_second)
+        allowed = tokens >= 1.0
+        if allowed:
+            tokens -= 1.0
+        bucket[0], bucket[1] = tokens, now
+        return Decision(allowed, tokens, limit)
+
+
+# KEYS[1]: the bucket; ARGV: tokens per second, burst. Returns {allowed (0/1), tokens left (string)}.
+_TAKE_SCRIPT = """
+local rate = tonumber(ARGV[1])
+local burst = tonumber(ARGV[2])
+local clock = redis.call('TIME')
+local now = tonumber(clock[1]) * 1000 + math.floor(tonumber(clock[2]) / 1000)
+local state = redis.call('HMGET', KEYS[1], 'tokens', 'at')
+local tokens = tonumber(state[1])
+local at = tonumber(state[2])
+if tokens == nil or at == nil then
+  tokens = burst
+  at = now
+end
+tokens = math.min(burst, tokens + math.max(0, now - at) * rate / 1000)
+local allowed = 0
+if tokens >= 1 then
+  tokens = tokens - 1
+  allowed = 1
+end
+redis.call('HSET', KEYS[1], 'tokens', tostring(tokens), 'at', tostring(now))
+redis.call('PEXPIRE', KEYS[1], math.ceil(burst * 1000 / rate) + 1000)
+return {allowed, tostring(tokens)}
+"""
+
+
+class RateLimiter:
+    """Takes tokens from Redis when configured (falling back to local buckets), else locally.
+
+    Requests arriving in the same event-loop turn share one pipelined round trip (one `EVALSHA` each):
+    under load that keeps Redis's cost per request small, and alone a request still waits one round trip.
+    """
+
+    def __init__(self, redis: Redis | None, prefix: str) -> None:
+        self._redis = redis
+        self._prefix = prefix + "ratelimit:"
+        self._local = LocalBuckets()
+        self._sha = hashlib.sha1(_TAKE_SCRIPT.encode()).hexdigest()  # noqa: S324 (Redis names scripts so)
+        self._pending: list[tuple[str, RateLimit, asyncio.Future[Decision]]] = []
+        self._flushes: set[asyncio.Task[None]] = set()  # strong references: the loop keeps only weak ones
+        self._warned_at = 0.0
+
+    async def take(self, client_id: uuid.UUID, limit: RateLimit) -> Decision:
+        """Take a token for one request of `client_id`."""
+        if self._redis is None:
+            return self._local.take(client_id, limit)
+        future: asyncio.Future[Decision] = asyncio.get_running_loop().create_future()
+        self._pending.append((f"{self._prefix}{client_id}", limit, future))
+        if len(self._pending) == 1:
+            task = asyncio.get_running_loop().create_task(self._flush(self._redis))
+            self._flushes.add(task)
+            task.add_done_callback(self._flushes.discard)
+        try:
+            return await future
+        except Exception as error:  # Redis down or misbehaving: limit per replica rather than fail
+            now = time.monotonic()
+            if now - self._warned_at > 10:
+                self._warned_at = now
+                logger.warning(
+                    "redis unavailable, rate limits are per replica", extra={"error": type(error).__name__}
+                )
+            return self._local.take(client_id, limit)
+
+    async def _flush(self, redis: Redis) -> None:
+        batch, self._pending = self._pending, []
+        try:
+            results = await self._run(redis, batch)
+            if any(isinstance(result, NoScriptError) for result in results):
+                await redis.script_load(_TAKE_SCRIPT)  # Redis restarted or flushed its scripts
+                results = await self._run(redis, batch)
+        except Exception as error:  # every waiter must get an answer, whatever went wrong
+            results = [error] * len(batch)
+        for (_, limit, future), result in zip(batch, results, strict=True):
+            if future.done():
+                continue
+            if isinstance(result, BaseException):
+                future.set_exception(result)
+            else:
+                allowed, tokens = result
+                future.set_result(Decision(bool(int(allowed)), float(tokens), limit))
+
+    async def _run(self, redis: Redis, batch: list[tuple[str, RateLimit, Any]]) -> list[Any]:
+        async with redis.pipeline(transaction=False) as pipe:
+            for key, limit, _ in batch:
+                pipe.evalsha(self._sha, 1, key, limit.per_second, limit.burst)
+            return list(await pipe.execute(raise_on_error=False))

@@ -1,0 +1,74 @@
+"""Token buckets: the arithmetic, the headers, and one bucket shared by two limiters through Redis."""
+
+import uuid
+
+import pytest
+from redis.asyncio import Redis
+
+from gateway.ratelimit import Decision, LocalBuckets, RateLimit, RateLimiter
+from plaza_dev.testing import redis_url_for_tests
+
+
+def test_a_burst_is_allowed_then_refused_with_retry_after() -> None:
+    buckets, client, limit = LocalBuckets(), uuid.uuid4(), RateLimit(rate_per_minute=60, burst=3)
+    decisions = [buckets.take(client, limit) for _ in range(4)]
+    assert [d.allowed for d in decisions] == [True, True, True, False]
+    assert [d.remaining for d in decisions] == [2, 1, 0, 0]
+    refused = decisions[-1]
+    assert refused.retry_after == 1
+    assert dict(refused.headers()) == {
+        b"ratelimit-policy": b'"client";q=3;w=3',
+        b"ratelimit": b'"client";r=0;t=3',
+        b"retry-after": b"1",
+    }
+
+
+def test_clients_have_separate_buckets() -> None:
+    buckets, limit = LocalBuckets(), RateLimit(rate_per_minute=60, burst=1)
+    first, second = uuid.uuid4(), uuid.uuid4()
+    assert buckets.take(first, limit).allowed
+    assert not buckets.take(first, limit).allowed
+    assert buckets.take(second, limit).allowed
+
+
+def test_the_headers_of_an_allowed_request_have_no_retry_after() -> None:
+    decision = Decision(allowed=True, tokens=41.5, limit=RateLimit(rate_per_minute=600, burst=100))
+    assert decision.headers() == [
+        (b"ratelimit-policy", b'"client";q=100;w=10'),
+        (b"ratelimit", b'"client";r=41;t=6'),
+    ]
+
+
+@pytest.fixture
+async def redis() -> Redis:
+    url = redis_url_for_tests()
+    if url is None:
+        pytest.skip("no Redis at TEST_REDIS_URL")
+    return Redis.from_url(url)
+
+
+async def test_two_limiters_sharing_redis_enforce_one_limit(redis: Redis) -> None:
+    prefix = f"plaza:test:{uuid.uuid4().hex}:"
+    first, second = RateLimiter(redis, prefix), RateLimiter(redis, prefix)
+    client, limit = uuid.uuid4(), RateLimit(rate_per_minute=1, burst=4)
+    try:
+        outcomes = [await (first if i % 2 else second).take(client, limit) for i in range(6)]
+        assert [d.allowed for d in outcomes] == [True, True, True, True, False, False]
+        assert outcomes[3].remaining == 0
+        assert outcomes[4].retry_after == 60
+        ttl = await redis.pttl(f"{prefix}ratelimit:{client}")
+        assert 0 < ttl <= 4 * 60_000 + 1000  # an idle bucket disappears once it would be full again
+    finally:
+        await redis.delete(f"{prefix}ratelimit:{client}")
+        await redis.aclose()
+
+
+async def test_without_redis_the_limiter_falls_back_to_local_buckets() -> None:
+    unreachable = Redis.from_url("redis://127.0.0.1:1/0", socket_connect_timeout=0.2)
+    limiter = RateLimiter(unreachable, "plaza:test:")
+    client, limit = uuid.uuid4(), RateLimit(rate_per_minute=60, burst=1)
+    try:
+        assert (await limiter.take(client, limit)).allowed
+        assert not (await limiter.take(client, limit)).allowed
+    finally:
+        await unreachable.aclose()
