@@ -1,26 +1,192 @@
-"""Queries on the company table; no commits here (the request boundary commits)."""
+"""Queries on the company tables; no commits here (the request boundary commits)."""
 
 import uuid
 from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import (
+    Float,
+    Select,
+    and_,
+    case,
+    cast,
+    exists,
+    func,
+    literal,
+    or_,
+    select,
+    tuple_,
+)
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import selectinload
 
-from registry.companies.models import Company
+from registry.companies.models import Company, CompanyIdentifier, CompanyProduct, CompanySector
+from registry.organisations.models import Membership
+
+WITH_DETAILS = (
+    selectinload(Company.identifier_rows),
+    selectinload(Company.sector_rows),
+    selectinload(Company.product_rows),
+)
 
 
-async def get(session: AsyncSession, company_id: uuid.UUID) -> Company | None:
-    """The company with this id, if any."""
-    return await session.get(Company, company_id)
+async def get(session: AsyncSession, company_id: uuid.UUID, *, for_update: bool = False) -> Company | None:
+    """The company with this id and its identifiers, sectors and products, if any."""
+    query = select(Company).where(Company.id == company_id).options(*WITH_DETAILS)
+    if for_update:
+        query = query.with_for_update(of=Company).execution_options(populate_existing=True)
+    return (await session.scalars(query)).first()
+
+
+async def get_many(session: AsyncSession, ids: Sequence[uuid.UUID]) -> Sequence[Company]:
+    """The companies among `ids` that exist, with their details."""
+    if not ids:
+        return []
+    query = select(Company).where(Company.id.in_(ids)).options(*WITH_DETAILS)
+    return (await session.scalars(query)).all()
+
+
+@dataclass(frozen=True)
+class CompanyFilters:
+    """Filters of the companies collection."""
+
+    status: str = "active"
+    country: str | None = None
+    kind: str | None = None
+    sector: str | None = None
+    hs_code: str | None = None
+    member_of: uuid.UUID | None = None
+    kinds: tuple[str, ...] | None = None
+
+    def as_dict(self) -> dict[str, Any]:
+        """The filters as the cursor fingerprint sees them."""
+        return {
+            key: value if value is None or isinstance(value, tuple) else str(value)
+            for key, value in self.__dict__.items()
+        }
+
+
+def _filtered(query: Select[Any], filters: CompanyFilters) -> Select[Any]:
+    query = query.where(Company.status == filters.status)
+    if filters.country is not None:
+        query = query.where(Company.country == filters.country)
+    if filters.kind is not None:
+        query = query.where(Company.kind == filters.kind)
+    if filters.kinds is not None:
+        query = query.where(Company.kind.in_(filters.kinds))
+    if filters.sector is not None:
+        query = query.where(
+            exists().where(
+                CompanySector.company_id == Company.id, CompanySector.sector_code == filters.sector
+            )
+        )
+    if filters.hs_code is not None:
+        query = query.where(
+            exists().where(
+                CompanyProduct.company_id == Company.id, CompanyProduct.hs_code.startswith(filters.hs_code)
+            )
+        )
+    if filters.member_of is not None:
+        query = query.where(
+            exists().where(
+                Membership.member_id == Company.id, Membership.organisation_id == filters.member_of
+            )
+        )
+    return query
 
 
 async def list_page(
-    session: AsyncSession, *, country: str | None, after_id: uuid.UUID | None, limit: int
+    session: AsyncSession, *, filters: CompanyFilters, after_id: uuid.UUID | None, limit: int
 ) -> Sequence[Company]:
-    """Up to `limit` companies after `after_id` in id order (keyset, never OFFSET)."""
-    query = select(Company).order_by(Company.id).limit(limit)
-    if country is not None:
-        query = query.where(Company.country == country)
+    """Up to `limit` companies after `after_id` in id (creation) order (keyset, never OFFSET)."""
+    query = _filtered(select(Company), filters).order_by(Company.id).limit(limit).options(*WITH_DETAILS)
     if after_id is not None:
         query = query.where(Company.id > after_id)
     return (await session.scalars(query)).all()
+
+
+@dataclass(frozen=True)
+class SearchQuery:
+    """A search: the folded text, its duplicate key, and grams when it is a 1–2 character query."""
+
+    text: str
+    key: str | None
+    grams: list[str] | None
+
+
+def _like_pattern(text: str) -> str:
+    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
+
+
+def _match_and_rank(search: SearchQuery) -> tuple[Any, Any]:
+    """The WHERE condition and the relevance (higher first) of a search."""
+    exact = Company.name_keys.contains([search.key]) if search.key else literal(False)
+    if search.grams is not None:
+        match = Company.search_grams.contains(search.grams)
+        closeness = 1.0 / (1 + func.length(Company.search_document))
+        rank = case((exact, 3.0), else_=2.0) + closeness
+        return match, rank
+    contains = Company.search_document.like(_like_pattern(search.text))
+    similar = Company.search_document.bool_op("%>")(search.text)
+    closeness = cast(func.word_similarity(search.text, Company.search_document), Float)
+    rank = case((exact, 3.0), (contains, 2.0), else_=1.0) + closeness
+    return or_(contains, similar), rank
+
+
+async def search_page(
+    session: AsyncSession,
+    *,
+    search: SearchQuery,
+    filters: CompanyFilters,
+    after: tuple[float, uuid.UUID] | None,
+    limit: int,
+) -> Sequence[tuple[Company, float]]:
+    """Up to `limit` (company, relevance) pairs, most relevant first, after the keyset position `after`."""
+    match, rank = _match_and_rank(search)
+    ranked = _filtered(select(Company.id, rank.label("rank")), filters).where(match).subquery()
+    query = (
+        select(Company, ranked.c.rank)
+        .join(ranked, ranked.c.id == Company.id)
+        .order_by(ranked.c.rank.desc(), Company.id)
+        .limit(limit)
+        .options(*WITH_DETAILS)
+    )
+    if after is not None:
+        query = query.where(tuple_(-ranked.c.rank, ranked.c.id) > tuple_(-after[0], after[1]))
+    rows = (await session.execute(query)).all()
+    return [(row[0], float(row[1])) for row in rows]
+
+
+async def identifier_owners(session: AsyncSession, pairs: Sequence[tuple[str, str]]) -> dict[str, uuid.UUID]:
+    """scheme → the company already holding the given value of that scheme."""
+    if not pairs:
+        return {}
+    query = select(CompanyIdentifier.scheme, CompanyIdentifier.company_id).where(
+        or_(*(and_(CompanyIdentifier.scheme == s, CompanyIdentifier.value == v) for s, v in pairs))
+    )
+    return {scheme: company_id for scheme, company_id in (await session.execute(query)).all()}
+
+
+async def name_candidates(
+    session: AsyncSession, keys: Sequence[str], *, excluding: uuid.UUID | None = None
+) -> Sequence[Company]:
+    """Active companies sharing a duplicate key with `keys`."""
+    if not keys:
+        return []
+    query = (
+        select(Company)
+        .where(Company.status == "active", Company.name_keys.overlap(list(keys)))
+        .order_by(Company.id)
+        .limit(20)
+    )
+    if excluding is not None:
+        query = query.where(Company.id != excluding)
+    return (await session.scalars(query)).all()
+
+
+async def lock_keys(session: AsyncSession, keys: Sequence[str]) -> None:
+    """Serialise concurrent creates of the same name until the transaction ends (advisory locks)."""
+    for key in sorted(keys):
+        await session.execute(select(func.pg_advisory_xact_lock(func.hashtextextended(f"registry:{key}", 0))))

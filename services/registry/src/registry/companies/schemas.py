@@ -1,89 +1,210 @@
-"""Wire shapes of the companies API."""
+"""Wire shapes of the companies API: create, merge-patch, read, and the 308 answer for merged ids."""
 
 import uuid
-from datetime import datetime
-from typing import Annotated, Self
+from typing import Annotated, Any, Self
 
-from pydantic import ConfigDict, Field, StringConstraints, model_validator
+from pydantic import ConfigDict, Field, model_validator
 
 from plaza_contracts import ContractModel, CountryCode, InputModel, LocalizedText, UtcDateTime
-from registry.companies.models import CompanyKind
+from registry.companies.fields import (
+    AddressText,
+    FoundedYear,
+    HsCode,
+    JpCorporateNumber,
+    KanaReading,
+    KrBusinessRegistrationNumber,
+    KrCorporateRegistrationNumber,
+    LegalEntityIdentifier,
+    LongText,
+    RegionText,
+    ShortText,
+    Website,
+)
+from registry.companies.models import CompanyKind, CompanyStatus, SizeBand
 
-NameText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=500)]
+SectorCode = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]{1,39}$", examples=["cathode"])]
 
 
-class CompanyCreate(InputModel):
+class Identifiers(InputModel):
+    """Official identifiers; each is checked (length, check digit) and stored in canonical form."""
+
+    jp_corporate_number: JpCorporateNumber | None = None
+    kr_brn: KrBusinessRegistrationNumber | None = None
+    kr_crn: KrCorporateRegistrationNumber | None = None
+    lei: LegalEntityIdentifier | None = None
+
+
+class LocalizedLongText(InputModel):
+    """A longer text in Korean, Japanese and/or English; a `null` or absent language has no text."""
+
+    ko: LongText | None = None
+    ja: LongText | None = None
+    en: LongText | None = None
+
+
+class ProductIn(InputModel):
+    """A product with its HS code."""
+
+    name: LocalizedText
+    hs_code: HsCode
+
+
+class CompanyFields(InputModel):
+    """Fields a client sets on a company, all optional (shared by create and patch)."""
+
+    name_ja_kana: KanaReading | None = None
+    name_latin: ShortText | None = Field(
+        default=None, description="Romanised name (e.g. Hepburn or Revised Romanization).", examples=["Denso"]
+    )
+    region: RegionText | None = Field(
+        default=None, description="Region, prefecture or province.", examples=["Aichi"]
+    )
+    address: AddressText | None = None
+    website: Website | None = None
+    size_band: SizeBand | None = Field(
+        default=None,
+        description="Headcount: micro 1–9, small 10–49, medium 50–249, large 250–999, very_large 1000+.",
+    )
+    founded_year: FoundedYear | None = None
+    parent_id: uuid.UUID | None = Field(
+        default=None, description="The body this one belongs to (e.g. a regional office of KOTRA)."
+    )
+
+
+_CREATE_EXAMPLE: dict[str, Any] = {
+    "kind": "company",
+    "name": {"ko": "한빛소재", "en": "Hanbit Materials"},
+    "country": "KR",
+    "region": "Chungcheongbuk-do",
+    "sectors": ["cathode"],
+    "products": [{"name": {"en": "NCM cathode active material"}, "hs_code": "2841.90"}],
+}
+
+
+class CompanyCreate(CompanyFields):
     """A new company or other body."""
 
     kind: CompanyKind = Field(default=CompanyKind.company, description="What kind of body this is.")
     name: LocalizedText = Field(description="Legal name in Korean, Japanese and/or English (at least one).")
     country: CountryCode
-
-    model_config = ConfigDict(
-        json_schema_extra={
-            "examples": [
-                {"kind": "company", "name": {"ko": "한빛소재", "en": "Hanbit Materials"}, "country": "KR"}
-            ]
-        }
+    description: LocalizedLongText | None = None
+    identifiers: Identifiers = Field(default_factory=Identifiers)
+    sectors: list[SectorCode] = Field(default_factory=list, max_length=30, description="Sector codes.")
+    products: list[ProductIn] = Field(default_factory=list, max_length=100)
+    confirm_distinct_from: list[uuid.UUID] = Field(
+        default_factory=list,
+        max_length=50,
+        description="Ids of existing companies with a similar name (the `candidates` of a 409) that you have "
+        "checked and confirm are different organisations.",
     )
+
+    model_config = ConfigDict(json_schema_extra={"examples": [_CREATE_EXAMPLE]})
 
 
 class LocalizedTextPatch(InputModel):
     """Languages to change: a value sets it, `null` removes it, an absent key leaves it as it is."""
 
-    ko: NameText | None = None
-    ja: NameText | None = None
-    en: NameText | None = None
+    ko: ShortText | None = None
+    ja: ShortText | None = None
+    en: ShortText | None = None
 
 
-class CompanyUpdate(InputModel):
-    """A JSON merge patch (RFC 7396) of a company: only the fields present change."""
+class LocalizedLongTextPatch(LocalizedLongText):
+    """Languages to change in a longer text (same rules as names)."""
+
+
+class IdentifiersPatch(Identifiers):
+    """Identifiers to change: a value sets it, `null` removes it, an absent key leaves it."""
+
+
+_NOT_NULL = ("kind", "name", "country", "status", "identifiers", "sectors", "products")
+
+
+class CompanyUpdate(CompanyFields):
+    """A JSON merge patch (RFC 7396) of a company: only the fields present change; lists are replaced."""
 
     kind: CompanyKind | None = None
     name: LocalizedTextPatch | None = None
     country: CountryCode | None = None
+    status: CompanyStatus | None = Field(default=None, description="`active` or `archived`.")
+    description: LocalizedLongTextPatch | None = None
+    identifiers: IdentifiersPatch | None = None
+    sectors: list[SectorCode] | None = Field(default=None, max_length=30)
+    products: list[ProductIn] | None = Field(default=None, max_length=100)
 
     @model_validator(mode="after")
     def _no_nulls_for_required(self) -> Self:
-        for field in ("kind", "name", "country"):
+        for field in _NOT_NULL:
             if field in self.model_fields_set and getattr(self, field) is None:
                 raise ValueError(f"{field} cannot be null")
+        if self.status is CompanyStatus.merged:
+            raise ValueError("a company is merged with the merge operation, not by setting its status")
         return self
 
     model_config = ConfigDict(json_schema_extra={"examples": [{"name": {"ja": "ハンビット素材"}}]})
 
 
+class TextsRead(ContractModel):
+    """A text in up to three languages; `null` where a language has none."""
+
+    ko: str | None = None
+    ja: str | None = None
+    en: str | None = None
+
+
+class IdentifiersRead(ContractModel):
+    """Identifiers in canonical form (digits only; LEI upper-case); `null` where none is recorded."""
+
+    jp_corporate_number: str | None = None
+    kr_brn: str | None = None
+    kr_crn: str | None = None
+    lei: str | None = None
+
+
+class ProductRead(ContractModel):
+    """A product with its HS code, dotted (e.g. 8507.60)."""
+
+    name: TextsRead
+    hs_code: str
+
+
 class CompanyRead(ContractModel):
-    """A company as the registry holds it."""
+    """A company as the registry holds it. The response's `ETag` header is `"<version>"`."""
 
     id: uuid.UUID
     kind: CompanyKind
-    name: LocalizedText
+    status: CompanyStatus
+    name: TextsRead
+    name_ja_kana: str | None
+    name_latin: str | None
     country: CountryCode
+    region: str | None
+    address: str | None
+    website: str | None
+    size_band: SizeBand | None
+    founded_year: int | None
+    description: TextsRead | None
+    identifiers: IdentifiersRead
+    sectors: list[str]
+    products: list[ProductRead]
+    parent_id: uuid.UUID | None
+    merged_into_id: uuid.UUID | None = Field(description="Set when this record was merged into another.")
+    owner_organisation_id: uuid.UUID | None = Field(
+        description="The partner organisation that registered the record and may change it."
+    )
     version: int = Field(description="Incremented on every change; the ETag is derived from it.")
     created_at: UtcDateTime
     updated_at: UtcDateTime
 
 
-def company_read(
-    *,
-    id: uuid.UUID,
-    kind: CompanyKind,
-    name_ko: str | None,
-    name_ja: str | None,
-    name_en: str | None,
-    country: str,
-    version: int,
-    created_at: datetime,
-    updated_at: datetime,
-) -> CompanyRead:
-    """Build the API shape from stored columns."""
-    return CompanyRead(
-        id=id,
-        kind=kind,
-        name=LocalizedText(ko=name_ko, ja=name_ja, en=name_en),
-        country=country,
-        version=version,
-        created_at=created_at,
-        updated_at=updated_at,
-    )
+class MergedCompany(ContractModel):
+    """The answer for a company that was merged into another: follow `Location` (or `merged_into_id`)."""
+
+    id: uuid.UUID
+    status: CompanyStatus = CompanyStatus.merged
+    merged_into_id: uuid.UUID
+
+
+def json_body(model: ContractModel) -> Any:
+    """A model as the JSON-compatible value stored for idempotent replays."""
+    return model.model_dump(mode="json")

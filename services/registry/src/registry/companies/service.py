@@ -1,104 +1,223 @@
-"""Company use cases: create, read, list, patch."""
+"""Company use cases: create, read, update (merge patch under If-Match), list and search."""
 
 import uuid
 from datetime import UTC, datetime
 
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from plaza_contracts import CursorCodec, Page
 from plaza_kit.auth import ensure_can_write
+from plaza_kit.concurrency import ensure_matches
+from plaza_kit.db import constraint_name
 from plaza_kit.errors import InvalidCursorError, NotFoundError, UnprocessableError
 from plaza_kit.identity import Principal
 from plaza_kit.pagination import decode_cursor
-from registry.companies import repository
-from registry.companies.models import Company
-from registry.companies.schemas import CompanyCreate, CompanyRead, CompanyUpdate, company_read
-
-_LANGUAGE_COLUMNS = {"ko": "name_ko", "ja": "name_ja", "en": "name_en"}
-
-
-def to_read(company: Company) -> CompanyRead:
-    """The API shape of a stored company."""
-    return company_read(
-        id=company.id,
-        kind=company.kind,
-        name_ko=company.name_ko,
-        name_ja=company.name_ja,
-        name_en=company.name_en,
-        country=company.country,
-        version=company.version,
-        created_at=company.created_at,
-        updated_at=company.updated_at,
-    )
+from registry.companies import editing, repository
+from registry.companies.derived import refresh_derived, short_query_grams
+from registry.companies.models import Company, CompanyStatus
+from registry.companies.presenter import snapshot, to_read
+from registry.companies.repository import CompanyFilters, SearchQuery
+from registry.companies.schemas import CompanyCreate, CompanyRead, CompanyUpdate
+from registry.duplicates import guard
+from registry.errors import DuplicateIdentifierError, MergedCompanyError
+from registry.history.recorder import diff, record_change
+from registry.names import duplicate_key, fold
+from registry.sectors.service import ensure_sectors_exist
 
 
-async def create_company(
-    session: AsyncSession, data: CompanyCreate, *, owner_organisation_id: uuid.UUID | None
-) -> Company:
-    """Store a new company, owned by the organisation that registered it."""
+async def _ensure_parent(
+    session: AsyncSession, parent_id: uuid.UUID | None, company_id: uuid.UUID | None
+) -> None:
+    if parent_id is None:
+        return
+    if parent_id == company_id or await repository.get(session, parent_id) is None:
+        raise UnprocessableError(f"parent_id: no other company with id {parent_id}")
+
+
+async def _flush(session: AsyncSession) -> None:
+    """Flush, turning a lost race on an identifier into the same 409 the pre-check gives."""
+    try:
+        await session.flush()
+    except IntegrityError as error:
+        if constraint_name(error) == "uq_company_identifier_scheme":
+            raise DuplicateIdentifierError(
+                "an identifier was registered to another company meanwhile"
+            ) from error
+        raise
+
+
+def _identifier_values(data: CompanyCreate) -> dict[str, str]:
+    return {scheme: value for scheme, value in data.identifiers.model_dump().items() if value is not None}
+
+
+def new_company(data: CompanyCreate, *, owner_organisation_id: uuid.UUID | None) -> Company:
+    """An unsaved company built from a create request."""
     now = datetime.now(UTC)
     company = Company(
         kind=data.kind,
-        name_ko=data.name.ko,
-        name_ja=data.name.ja,
-        name_en=data.name.en,
+        status=CompanyStatus.active,
         country=data.country,
         owner_organisation_id=owner_organisation_id,
         created_at=now,
         updated_at=now,
+        identifier_rows=[],
+        sector_rows=[],
+        product_rows=[],
     )
-    session.add(company)
-    await session.flush()
+    editing.apply_scalars(company, data, type(data).model_fields)
+    editing.apply_texts(company, "name", data.name, patch=False)
+    if data.description is not None:
+        editing.apply_texts(company, "description", data.description, patch=False)
+    editing.apply_identifiers(company, _identifier_values(data))
+    editing.replace_sectors(company, data.sectors)
+    editing.replace_products(company, data.products)
+    refresh_derived(company)
     return company
 
 
-async def get_company(session: AsyncSession, company_id: uuid.UUID) -> Company:
-    """The company with this id; NotFoundError otherwise."""
-    company = await repository.get(session, company_id)
+async def create_company(session: AsyncSession, data: CompanyCreate, principal: Principal) -> Company:
+    """Register a company owned by the caller's organisation, refusing duplicates."""
+    await ensure_sectors_exist(session, data.sectors)
+    await _ensure_parent(session, data.parent_id, None)
+    identifiers = _identifier_values(data)
+    await guard.ensure_identifiers_free(session, identifiers)
+    company = new_company(data, owner_organisation_id=principal.organisation_id)
+    confirmed = await guard.ensure_name_is_new(session, company.name_keys, set(data.confirm_distinct_from))
+    session.add(company)
+    await _flush(session)
+    await guard.remember_distinct(session, company.id, confirmed)
+    await record_change(
+        session, company_id=company.id, action="created", principal=principal, changes=snapshot(company)
+    )
+    return company
+
+
+async def get_company(session: AsyncSession, company_id: uuid.UUID, *, for_update: bool = False) -> Company:
+    """The company with this id; NotFoundError otherwise (merged companies included, see `merged_into_id`)."""
+    company = await repository.get(session, company_id, for_update=for_update)
     if company is None:
         raise NotFoundError(f"no company with id {company_id}")
     return company
 
 
-async def list_companies(
-    session: AsyncSession, *, codec: CursorCodec, country: str | None, cursor: str | None, limit: int
-) -> Page[CompanyRead]:
-    """One page of companies in creation order, optionally of one country."""
-    filters = {"country": country}
-    position = decode_cursor(codec, cursor, filters)
-    after_id = _cursor_id(position)
-    rows = await repository.list_page(session, country=country, after_id=after_id, limit=limit + 1)
-    items = [to_read(company) for company in rows[:limit]]
-    next_cursor = codec.encode([str(items[-1].id)], filters) if len(rows) > limit else None
-    return Page[CompanyRead](items=items, next_cursor=next_cursor)
-
-
-def _cursor_id(position: list[object] | None) -> uuid.UUID | None:
-    if position is None:
-        return None
-    try:
-        return uuid.UUID(str(position[0]))
-    except (ValueError, IndexError) as error:
-        raise InvalidCursorError("the cursor is malformed") from error
+async def get_writable(
+    session: AsyncSession, company_id: uuid.UUID, principal: Principal, *, if_match: str | None = None
+) -> Company:
+    """The company locked for a change by `principal`: owner or admin, not merged, at the expected version."""
+    company = await get_company(session, company_id, for_update=True)
+    ensure_can_write(principal, company.owner_organisation_id, "company")
+    if company.merged_into_id is not None:
+        raise MergedCompanyError(
+            f"company {company_id} was merged into {company.merged_into_id}; change that one",
+            extensions={"merged_into_id": str(company.merged_into_id)},
+        )
+    ensure_matches(if_match, company.version, "company")
+    return company
 
 
 async def update_company(
-    session: AsyncSession, company_id: uuid.UUID, patch: CompanyUpdate, principal: Principal
+    session: AsyncSession,
+    company_id: uuid.UUID,
+    patch: CompanyUpdate,
+    principal: Principal,
+    *,
+    if_match: str | None,
 ) -> Company:
-    """Apply a merge patch; a name must keep at least one language."""
-    company = await get_company(session, company_id)
-    ensure_can_write(principal, company.owner_organisation_id, "company")
-    changes = patch.model_fields_set
-    if "kind" in changes and patch.kind is not None:
-        company.kind = patch.kind
-    if "country" in changes and patch.country is not None:
-        company.country = patch.country
-    if "name" in changes and patch.name is not None:
-        for language in patch.name.model_fields_set:
-            setattr(company, _LANGUAGE_COLUMNS[language], getattr(patch.name, language))
+    """Apply a merge patch under the row lock; a name keeps at least one language."""
+    company = await get_writable(session, company_id, principal, if_match=if_match)
+    before = snapshot(company)
+    fields = patch.model_fields_set
+    if patch.sectors is not None:
+        await ensure_sectors_exist(session, patch.sectors)
+    if "parent_id" in fields:
+        await _ensure_parent(session, patch.parent_id, company.id)
+    editing.apply_scalars(company, patch, fields)
+    if patch.name is not None:
+        editing.apply_texts(company, "name", patch.name, patch=True)
         if not (company.name_ko or company.name_ja or company.name_en):
             raise UnprocessableError("a company keeps a name in at least one of ko, ja, en")
-    if session.is_modified(company):
+    if "description" in fields:
+        if patch.description is None:
+            editing.clear_texts(company, "description")
+        else:
+            editing.apply_texts(company, "description", patch.description, patch=True)
+    if patch.identifiers is not None:
+        changes = {
+            scheme: getattr(patch.identifiers, scheme) for scheme in patch.identifiers.model_fields_set
+        }
+        await guard.ensure_identifiers_free(
+            session, {s: v for s, v in changes.items() if v is not None}, company_id=company.id
+        )
+        editing.apply_identifiers(company, changes)
+    if patch.sectors is not None:
+        editing.replace_sectors(company, patch.sectors)
+    if patch.products is not None:
+        editing.replace_products(company, patch.products)
+    editing.refresh_if_names_changed(company, fields)
+    changes_made = diff(before, snapshot(company))
+    if changes_made:
         company.updated_at = datetime.now(UTC)
-        await session.flush()
+        await _flush(session)
+        await record_change(
+            session, company_id=company.id, action="updated", principal=principal, changes=changes_made
+        )
     return company
+
+
+async def list_companies(
+    session: AsyncSession,
+    *,
+    codec: CursorCodec,
+    filters: CompanyFilters,
+    query: str | None,
+    limit: int,
+    cursor: str | None,
+) -> Page[CompanyRead]:
+    """One page of companies: in creation order, or by relevance when `query` is given."""
+    if query is not None and query.strip():
+        return await _search(session, codec=codec, filters=filters, query=query, cursor=cursor, limit=limit)
+    fingerprint = filters.as_dict()
+    position = decode_cursor(codec, cursor, fingerprint)
+    after_id = _cursor_id(position[0]) if position else None
+    rows = await repository.list_page(session, filters=filters, after_id=after_id, limit=limit + 1)
+    items = [to_read(company) for company in rows[:limit]]
+    next_cursor = codec.encode([str(items[-1].id)], fingerprint) if len(rows) > limit else None
+    return Page[CompanyRead](items=items, next_cursor=next_cursor)
+
+
+async def _search(
+    session: AsyncSession,
+    *,
+    codec: CursorCodec,
+    filters: CompanyFilters,
+    query: str,
+    cursor: str | None,
+    limit: int,
+) -> Page[CompanyRead]:
+    search = SearchQuery(text=fold(query), key=duplicate_key(query), grams=short_query_grams(query))
+    fingerprint = {**filters.as_dict(), "q": search.text}
+    position = decode_cursor(codec, cursor, fingerprint)
+    after = (_cursor_rank(position[0]), _cursor_id(position[1])) if position and len(position) == 2 else None
+    if position and after is None:
+        raise InvalidCursorError("the cursor is malformed")
+    rows = await repository.search_page(session, search=search, filters=filters, after=after, limit=limit + 1)
+    items = [to_read(company) for company, _ in rows[:limit]]
+    next_cursor = None
+    if len(rows) > limit:
+        last_company, last_rank = rows[limit - 1]
+        next_cursor = codec.encode([last_rank, str(last_company.id)], fingerprint)
+    return Page[CompanyRead](items=items, next_cursor=next_cursor)
+
+
+def _cursor_id(value: object) -> uuid.UUID:
+    try:
+        return uuid.UUID(str(value))
+    except ValueError as error:
+        raise InvalidCursorError("the cursor is malformed") from error
+
+
+def _cursor_rank(value: object) -> float:
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise InvalidCursorError("the cursor is malformed")
+    return float(value)

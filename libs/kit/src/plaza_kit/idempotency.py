@@ -1,0 +1,130 @@
+"""Idempotent creates: a retried POST with the same `Idempotency-Key` answers the first result again.
+
+The key is claimed inside the request's own transaction with `INSERT … ON CONFLICT DO NOTHING`, so PostgreSQL
+decides who was first: a concurrent retry waits on the unique index until the first request commits (then
+it replays the stored answer) or rolls back (then it runs itself). Nothing is remembered for a request that
+failed, so a retry of a failed create simply runs again. Keys are scoped to the calling client and expire
+after `KEY_LIFETIME`; a key reused with a different request is a 422.
+
+Each service that uses it declares the table once on its metadata with `idempotency_table(metadata)`.
+"""
+
+import hashlib
+import json
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Annotated, Any
+
+from fastapi import Header
+from sqlalchemy import Column, DateTime, Integer, MetaData, String, Table, and_, delete, func, select, update
+from sqlalchemy.dialects.postgresql import JSONB, insert
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from plaza_kit.errors import UnprocessableError
+
+KEY_LIFETIME = timedelta(hours=24)
+
+IdempotencyKeyHeader = Annotated[
+    str | None,
+    Header(
+        alias="Idempotency-Key",
+        min_length=1,
+        max_length=200,
+        pattern=r"^[\x21-\x7e]+$",
+        description="A unique value (e.g. a UUID) per intended create; a retry with the same key returns the "
+        "first result instead of creating a second record. Kept for 24 hours.",
+    ),
+]
+
+
+def idempotency_table(metadata: MetaData) -> Table:
+    """The table that remembers answered keys, in the service's own schema."""
+    return Table(
+        "idempotency_record",
+        metadata,
+        Column("principal", String(200), primary_key=True),
+        Column("key", String(200), primary_key=True),
+        Column("fingerprint", String(64), nullable=False),
+        Column("status_code", Integer),
+        Column("body", JSONB),
+        Column("location", String(500)),
+        Column("created_at", DateTime(timezone=True), server_default=func.now(), nullable=False),
+    )
+
+
+@dataclass(frozen=True)
+class Replay:
+    """The stored answer of the first request with a key."""
+
+    status_code: int
+    body: Any
+    location: str | None
+
+
+def fingerprint(method: str, path: str, body: Any) -> str:
+    """A digest of what was asked, to refuse a key reused for a different request."""
+    canonical = json.dumps([method, path, body], sort_keys=True, default=str, separators=(",", ":"))
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+class IdempotencyStore:
+    """Claims and answers keys in one service's table."""
+
+    def __init__(self, table: Table) -> None:
+        self.table = table
+
+    def _row(self, principal: str, key: str) -> Any:
+        return and_(self.table.c.principal == principal, self.table.c.key == key)
+
+    async def claim(self, session: AsyncSession, *, principal: str, key: str, digest: str) -> Replay | None:
+        """None when this request owns the key (go on and create); the first answer when it was used."""
+        table = self.table
+        await session.execute(
+            delete(table).where(
+                self._row(principal, key), table.c.created_at < datetime.now(UTC) - KEY_LIFETIME
+            )
+        )
+        claimed = await session.execute(
+            insert(table)
+            .values(principal=principal, key=key, fingerprint=digest)
+            .on_conflict_do_nothing()
+            .returning(table.c.key)
+        )
+        if claimed.first() is not None:
+            return None
+        stored = (await session.execute(select(table).where(self._row(principal, key)))).one()
+        if stored.fingerprint != digest:
+            raise UnprocessableError(
+                "this Idempotency-Key was already used for a different request; use a new key",
+                extensions={"idempotency_key": key},
+            )
+        return Replay(stored.status_code, stored.body, stored.location)
+
+    async def remember(
+        self,
+        session: AsyncSession,
+        *,
+        principal: str,
+        key: str,
+        status_code: int,
+        body: Any,
+        location: str | None,
+    ) -> None:
+        """Store the answer with the claim, in the same transaction as the create itself."""
+        await session.execute(
+            update(self.table)
+            .where(self._row(principal, key))
+            .values(status_code=status_code, body=body, location=location)
+        )
+
+
+def replay_response(replay: Replay) -> Any:
+    """The first answer again, marked as a replay."""
+    from fastapi.responses import JSONResponse
+
+    headers = {"Idempotent-Replayed": "true"}
+    if replay.location:
+        headers["Location"] = replay.location
+    if isinstance(replay.body, dict) and isinstance(replay.body.get("version"), int):
+        headers["ETag"] = f'"{replay.body["version"]}"'
+    return JSONResponse(replay.body, status_code=replay.status_code, headers=headers)

@@ -1,0 +1,78 @@
+"""Wire shapes of contact persons (personal data: only clients holding `contacts:read` see them)."""
+
+import uuid
+from typing import Annotated, Any, Literal, Self
+
+from pydantic import ConfigDict, Field, StringConstraints, model_validator
+
+from plaza_contracts import ContractModel, InputModel, LocalizedText, UtcDateTime
+from registry.companies.schemas import TextsRead
+
+Title = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+Phone = Annotated[str, StringConstraints(strip_whitespace=True, pattern=r"^\+?[0-9 ()\-]{6,30}$")]
+Email = Annotated[
+    str, StringConstraints(strip_whitespace=True, max_length=320, pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+]
+Language = Literal["ko", "ja", "en", "zh"]
+PersonName = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+
+_EXAMPLE: dict[str, Any] = {
+    "name": {"ko": "김민준", "en": "Minjun Kim"},
+    "title": "Head of Overseas Sales",
+    "email": "minjun.kim@example.com",
+    "phone": "+82 2 1234 5678",
+    "languages": ["ko", "en"],
+}
+
+
+class ContactCreate(InputModel):
+    """A person at a company."""
+
+    name: LocalizedText
+    title: Title | None = None
+    email: Email | None = None
+    phone: Phone | None = None
+    languages: list[Language] = Field(default_factory=list, max_length=4, description="Languages spoken.")
+
+    model_config = ConfigDict(json_schema_extra={"examples": [_EXAMPLE]})
+
+
+class NamePatch(InputModel):
+    """Languages to change; `null` removes one."""
+
+    ko: PersonName | None = None
+    ja: PersonName | None = None
+    en: PersonName | None = None
+
+
+class ContactUpdate(InputModel):
+    """A JSON merge patch of a contact."""
+
+    name: NamePatch | None = None
+    title: Title | None = None
+    email: Email | None = None
+    phone: Phone | None = None
+    languages: list[Language] | None = Field(default=None, max_length=4)
+
+    @model_validator(mode="after")
+    def _no_null_lists(self) -> Self:
+        for field in ("name", "languages"):
+            if field in self.model_fields_set and getattr(self, field) is None:
+                raise ValueError(f"{field} cannot be null")
+        return self
+
+    model_config = ConfigDict(json_schema_extra={"examples": [{"title": "Director, Japan Business"}]})
+
+
+class ContactRead(ContractModel):
+    """A person at a company."""
+
+    id: uuid.UUID
+    company_id: uuid.UUID
+    name: TextsRead
+    title: str | None
+    email: str | None
+    phone: str | None
+    languages: list[str]
+    created_at: UtcDateTime
+    updated_at: UtcDateTime

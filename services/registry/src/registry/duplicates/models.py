@@ -1,0 +1,20 @@
+"""Pairs of companies a client confirmed to be different organisations despite similar names."""
+
+import uuid
+from datetime import datetime
+
+from sqlalchemy import CheckConstraint, DateTime, ForeignKey, func
+from sqlalchemy.orm import Mapped, mapped_column
+
+from registry.db import Base
+
+
+class DistinctPair(Base):
+    """`low_id` < `high_id`: each pair is stored once, whichever side confirmed it."""
+
+    __tablename__ = "distinct_pair"
+    __table_args__ = (CheckConstraint("low_id < high_id", name="ordered"),)
+
+    low_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("company.id", ondelete="CASCADE"), primary_key=True)
+    high_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("company.id", ondelete="CASCADE"), primary_key=True)
+    confirmed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())

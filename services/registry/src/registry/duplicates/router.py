@@ -1,0 +1,62 @@
+"""HTTP routes of duplicate control: likely pairs and merges."""
+
+import uuid
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Response
+
+from plaza_contracts import Page
+from plaza_kit.auth import owner_only, requires
+from plaza_kit.concurrency import entity_tag
+from plaza_kit.db import SessionDep
+from plaza_kit.identity import Principal
+from plaza_kit.pagination import DEFAULT_LIMIT, CodecDep, CursorQuery, LimitQuery
+from plaza_kit.scopes import Scope
+from registry.companies.presenter import to_read
+from registry.companies.schemas import CompanyRead
+from registry.duplicates import service
+from registry.duplicates.merge import merge_companies
+from registry.duplicates.schemas import DuplicatePair, MergeRequest
+
+router = APIRouter(prefix="/v1/companies", tags=["duplicates"])
+
+MERGE_ERRORS: dict[int | str, dict[str, Any]] = {
+    403: {"description": "Not the owner organisation of both companies"},
+    404: {"description": "No company with this id"},
+    409: {"description": "One of them was already merged, or they hold different identifiers of one scheme"},
+}
+
+
+@router.get("/duplicates", operation_id="companies_duplicates", summary="List likely duplicates")
+async def list_duplicates(
+    session: SessionDep,
+    codec: CodecDep,
+    _: Annotated[Principal, requires(Scope.REGISTRY_READ)],
+    cursor: CursorQuery = None,
+    limit: LimitQuery = DEFAULT_LIMIT,
+) -> Page[DuplicatePair]:
+    """Pairs of active companies whose names normalise to the same key (NFKC, case, legal-form affixes
+    such as 株式会社, ㈜ or Co., Ltd. ignored), except pairs confirmed to be different organisations."""
+    return await service.list_duplicates(session, codec=codec, cursor=cursor, limit=limit)
+
+
+@router.post(
+    "/{company_id}/merge",
+    operation_id="companies_merge",
+    summary="Merge a duplicate into this company",
+    responses=MERGE_ERRORS,
+    openapi_extra=owner_only(),
+)
+async def merge(
+    company_id: uuid.UUID,
+    body: MergeRequest,
+    session: SessionDep,
+    response: Response,
+    principal: Annotated[Principal, requires(Scope.REGISTRY_WRITE)],
+) -> CompanyRead:
+    """Merge `merged_id` into this company: identifiers, contacts, memberships, sectors and products move
+    here; the merged id then answers 308 pointing here. The history of both records says who merged what
+    and why. You must own both records (or be an admin)."""
+    read = to_read(await merge_companies(session, company_id, body.merged_id, body.reason, principal))
+    response.headers["ETag"] = entity_tag(read.version)
+    return read

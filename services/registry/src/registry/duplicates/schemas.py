@@ -1,0 +1,45 @@
+"""Wire shapes of duplicate listings and merges."""
+
+import uuid
+from typing import Annotated
+
+from pydantic import ConfigDict, Field, StringConstraints
+
+from plaza_contracts import ContractModel, InputModel
+from registry.companies.schemas import TextsRead
+
+
+class CandidateRead(ContractModel):
+    """A company shown as one side of a likely duplicate."""
+
+    id: uuid.UUID
+    name: TextsRead
+    country: str
+
+
+class DuplicatePair(ContractModel):
+    """Two active companies whose names normalise to the same key."""
+
+    first: CandidateRead
+    second: CandidateRead
+    matched_key: str = Field(description="The normalised name both share (legal-form affixes stripped).")
+
+
+class MergeRequest(InputModel):
+    """Merge `merged_id` into the company of the path, which survives."""
+
+    merged_id: uuid.UUID = Field(description="The duplicate that is absorbed and then redirects.")
+    reason: Annotated[str, StringConstraints(strip_whitespace=True, min_length=3, max_length=1000)] = Field(
+        description="Why the two records are the same organisation (kept in the history)."
+    )
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "merged_id": "01995a1e-ec00-7000-8000-0000000000ff",
+                    "reason": "Same corporate number; registered twice by two partners.",
+                }
+            ]
+        }
+    )
