@@ -1,4 +1,4 @@
-"""`./plaza bench gateway`: what the gateway's proxy hop costs, next to nginx doing the same job.
+"""`./plaza bench gateway`: what the gateway's hop costs, with security on, next to nginx doing the same job.
 
 One run starts the platform (`plaza_dev.Stack`, free ports, one uvicorn worker per process, an embedded
 PostgreSQL unless `DATABASE_URL` is set) and nginx as a plain keep-alive reverse proxy in front of the
@@ -9,10 +9,20 @@ registry, then loads each path with wrk on loopback:
 
 at 1 and 32 connections, for two endpoints: a cheap one that the registry answers without its database
 (isolates the hop) and a real one (`GET /v1/companies/{id}`: identity check and one PostgreSQL read).
-It prints requests/s at 32 connections, p50/p99 latency at 1 and 32, the CPU time per request of the proxy
-and of the registry (steady even when other work shares the machine), the ratios (c)/(a) and (c)/(b), and
-the two targets: the gateway keeps ≥ 70% of nginx's throughput and adds < 1 ms p50 at one connection.
-Results are also written to bench/results/ as JSON. Method and figures: bench/README.md.
+
+The gateway path is a partner's: a bench client created through the admin API (with the demo admin key),
+with a rate limit so high that it never refuses yet is applied to every request, sends its API key
+(`X-API-Key`); the gateway authenticates it, takes a token from its bucket (in Redis when one answers at
+127.0.0.1:6379, else in-process; `--limiter`) and mints the identity token it forwards. The direct and
+nginx paths bypass the gateway by design and send an identity token minted beforehand for the same client.
+
+It prints requests/s at 32 connections, p50/p99 latency at 1 and 32, what the gateway adds to p50/p99
+versus the direct call, the CPU time per request of the proxy and of the registry (steady even when other
+work shares the machine), the ratios (c)/(a) and (c)/(b), and the verdicts on two targets: before
+security, the gateway keeps ≥ 70% of nginx's throughput and adds < 1 ms p50 at one connection; with
+security on, it keeps ≥ 60% of nginx's throughput. A run in which any response had another status than
+expected (a 429 above all) is reported as failed. Results are also written to bench/results/ as JSON.
+Method and figures: bench/README.md.
 """
 
 import argparse
@@ -34,18 +44,41 @@ from typing import Any
 import asyncpg
 import httpx
 
-from bench.tools import WRK_REPORT_SCRIPT, cpu_seconds, ensure_tools, process_tree, running_nginx, wrk
+from bench.tools import (
+    WRK_REPORT_SCRIPT,
+    AccessLog,
+    cpu_seconds,
+    ensure_tools,
+    machine_ticks,
+    machine_usage,
+    process_tree,
+    redis_answers,
+    redis_bucket,
+    redis_forget,
+    running_nginx,
+    unexpected,
+    wrk,
+)
+from gateway.ratelimit import RateLimit
 from plaza_dev.embedded_pg import EmbeddedPostgres, free_port
+from plaza_dev.keys import GATEWAY_ISSUER
 from plaza_dev.processes import ChildProcess
 from plaza_dev.stack import Stack
-from plaza_kit.identity import IDENTITY_HEADER, IdentitySigner, Principal, generate_private_key_pem, jwks_of
+from plaza_kit.identity import IDENTITY_HEADER, IdentitySigner, Principal
 from plaza_kit.scopes import Scope
 from registry.demo import demo_id, load_demo_sync
 
 RESULTS_DIR = Path(__file__).resolve().parent / "results"
-THROUGHPUT_TARGET = 0.70  # gateway req/s ÷ nginx req/s at 32 connections
-ADDED_P50_TARGET_MS = 1.0  # gateway p50 − direct p50 at one connection
+THROUGHPUT_TARGET = 0.70  # before security: gateway req/s ÷ nginx req/s at 32 connections
+ADDED_P50_TARGET_MS = 1.0  # before security: gateway p50 − direct p50 at one connection
+SECURE_THROUGHPUT_TARGET = 0.60  # security on (API key, rate limit, minted identity): gateway ÷ nginx
 DEMO_COMPANY = "mirae-cell-equipment"
+DEFAULT_REDIS_URL = "redis://127.0.0.1:6379/0"
+# The bench client's limit: the admin API's maxima (~16,700 requests/s sustained, 100,000 at once), far
+# above what one gateway worker serves, so the bucket never runs dry but is still consulted every request.
+BENCH_LIMIT = RateLimit(rate_per_minute=1_000_000, burst=100_000)
+BENCH_SCOPES = frozenset({Scope.REGISTRY_READ.value})
+FALLBACK_WARNING = "redis unavailable"  # what gateway.ratelimit logs when it falls back to its own buckets
 
 
 @dataclass(frozen=True)
@@ -60,13 +93,14 @@ class Endpoint:
 
 @dataclass(frozen=True)
 class Target:
-    """Where the load goes, with the headers that path needs (the gateway's API key will go here)."""
+    """Where the load goes, with the headers that path needs (the gateway's: the bench client's API key)."""
 
     key: str
     label: str
     base_url: str
     headers: Mapping[str, str] = field(default_factory=dict)
     proxy_pid: int | None = None  # the proxy's process (its CPU time per request is reported)
+    answers_with: Mapping[str, str] = field(default_factory=dict)  # response headers it must send
 
 
 @dataclass
@@ -84,6 +118,20 @@ class Measurement:
     unexpected_status: int
     proxy_cpu_us: float | None = None  # CPU the proxy spent per request
     service_cpu_us: float | None = None  # CPU the registry spent per request
+    rate_limited: int = 0  # 429 answers seen in the access logs during the run (must stay 0)
+
+
+@dataclass(frozen=True)
+class Limiter:
+    """Which rate limiter the gateway runs: Redis (`url`) or in-process buckets (`url` None)."""
+
+    url: str | None
+    why: str
+
+    @property
+    def name(self) -> str:
+        """`redis` or `in-process`."""
+        return "redis" if self.url else "in-process"
 
 
 # --- the platform -----------------------------------------------------------------------------------------
@@ -113,13 +161,16 @@ async def _drop_database(admin_url: str, name: str) -> None:
 
 
 @contextlib.contextmanager
-def platform(folder: Path, admin_url: str, trusted_jwks: str) -> Iterator[Stack]:
-    """The services and the gateway on free ports over a fresh database (dropped afterwards)."""
+def platform(folder: Path, admin_url: str, limiter: Limiter, redis_prefix: str) -> Iterator[Stack]:
+    """The services and the gateway on free ports over a fresh database (dropped afterwards).
+
+    The gateway's rate limits and revocations live in Redis under `redis_prefix` when `limiter` says so
+    (the keys are deleted afterwards); the services trust the gateway's signing key, as in production.
+    """
     database = f"plaza_bench_{uuid.uuid4().hex[:10]}"
-    extra_env = {
-        f"{service.upper()}_TRUSTED_KEYS": trusted_jwks for service in ("registry", "meetings", "investment")
-    }
-    stack = Stack.on_free_ports(admin_url, database, log_dir=folder / "logs", extra_env=extra_env)
+    stack = Stack.on_free_ports(
+        admin_url, database, log_dir=folder / "logs", redis_url=limiter.url, redis_prefix=redis_prefix
+    )
     try:
         stack.prepare(load_demo=load_demo_sync)
         stack.start()
@@ -127,17 +178,66 @@ def platform(folder: Path, admin_url: str, trusted_jwks: str) -> Iterator[Stack]
     finally:
         stack.stop()
         asyncio.run(_drop_database(admin_url, database))
+        if limiter.url:
+            with contextlib.suppress(Exception):
+                redis_forget(limiter.url, redis_prefix)
 
 
-def bench_identity(ttl_seconds: int) -> tuple[str, str]:
-    """(identity token of a partner with registry:read, the JWKS that makes the services trust it)."""
-    pem = generate_private_key_pem()
-    signer = IdentitySigner(pem, kid="bench-gateway", issuer="plaza-gateway")
-    principal = Principal(
-        subject="bench", organisation_id=None, scopes=frozenset({Scope.REGISTRY_READ.value})
+def choose_limiter(choice: str, redis_url: str) -> Limiter:
+    """Redis when asked or when it answers (`auto`), in-process buckets when asked or when it does not."""
+    if choice == "local":
+        return Limiter(None, "forced with --limiter local")
+    if redis_answers(redis_url):
+        return Limiter(redis_url, "answering" if choice == "auto" else "forced with --limiter redis")
+    if choice == "redis":
+        raise SystemExit(f"--limiter redis: no Redis answers at {redis_url}")
+    return Limiter(None, f"no Redis answering at {redis_url}")
+
+
+def create_bench_client(gateway_url: str, admin_key: str) -> tuple[uuid.UUID, str]:
+    """A partner client for the bench, created as an operator would (admin API); (its id, a new key)."""
+    admin = {"X-API-Key": admin_key}
+    created = httpx.post(
+        f"{gateway_url}/v1/admin/clients",
+        headers=admin,
+        json={
+            "name": f"bench-{uuid.uuid4().hex[:10]}",
+            "organisation_id": None,
+            "scopes": sorted(BENCH_SCOPES),
+            "rate_per_minute": BENCH_LIMIT.rate_per_minute,
+            "burst": BENCH_LIMIT.burst,
+        },
+        timeout=10,
     )
-    token = signer.mint(principal, ttl_seconds=ttl_seconds)
-    return token, json.dumps(jwks_of((pem, "bench-gateway", "plaza-gateway")))
+    if created.status_code != 201:
+        raise RuntimeError(f"creating the bench client answered {created.status_code}: {created.text[:300]}")
+    client_id = uuid.UUID(created.json()["id"])
+    issued = httpx.post(
+        f"{gateway_url}/v1/admin/clients/{client_id}/keys", headers=admin, json={}, timeout=10
+    )
+    if issued.status_code != 201:
+        raise RuntimeError(f"issuing the bench key answered {issued.status_code}: {issued.text[:300]}")
+    return client_id, str(issued.json()["key"])
+
+
+def bench_identity(stack: Stack, client_id: uuid.UUID, ttl_seconds: int) -> str:
+    """The identity token the gateway would forward for the bench client, minted once for the bypass paths.
+
+    Signed with the stack's gateway key, which the services trust; same subject, organisation and scopes
+    as the gateway's own, so every path is answered the same.
+    """
+    signer = IdentitySigner(stack.signing.pem, kid=stack.signing.kid, issuer=GATEWAY_ISSUER)
+    principal = Principal(subject=str(client_id), organisation_id=None, scopes=BENCH_SCOPES)
+    return signer.mint(principal, ttl_seconds=ttl_seconds)
+
+
+def confirm_limiter(limiter: Limiter, redis_prefix: str, client_id: uuid.UUID) -> None:
+    """With Redis, the gateway really keeps the bench client's bucket there (it falls back silently)."""
+    if limiter.url and not redis_bucket(limiter.url, f"{redis_prefix}ratelimit:{client_id}"):
+        raise RuntimeError(
+            f"the gateway was given Redis ({limiter.url}) but the bench client's bucket is not there: "
+            "it is limiting in-process"
+        )
 
 
 # --- measuring --------------------------------------------------------------------------------------------
@@ -151,7 +251,11 @@ def _comparable(response: httpx.Response) -> tuple[int, Any]:
 
 
 def preflight(targets: list[Target], endpoints: list[Endpoint]) -> None:
-    """Every target answers every endpoint with the expected status and the same body."""
+    """Every target answers every endpoint with the expected status and the same body.
+
+    A target may also have to send given response headers (the gateway: the bench client's rate-limit
+    policy, which shows that the request was authenticated as that client and went through the limiter).
+    """
     for endpoint in endpoints:
         answers = {}
         for target in targets:
@@ -162,12 +266,48 @@ def preflight(targets: list[Target], endpoints: list[Endpoint]) -> None:
                     f"{target.label} answered {endpoint.path} with {response.status_code}, expected "
                     f"{endpoint.status}: {response.text[:300]}"
                 )
+            for name, value in target.answers_with.items():
+                if response.headers.get(name) != value:
+                    raise RuntimeError(
+                        f"{target.label} answered {endpoint.path} with {name}: "
+                        f"{response.headers.get(name)!r}, expected {value!r}"
+                    )
         if len({json.dumps(answer, sort_keys=True) for answer in answers.values()}) != 1:
             raise RuntimeError(f"the targets disagree on {endpoint.path}: {answers}")
 
 
+class StatusCheck:
+    """The statuses the registry and the proxies logged, against what each endpoint must answer.
+
+    wrk counts 4xx/5xx answers but cannot tell a 429 from the cheap route's expected 404; the access lines
+    of every process that answers can.
+    """
+
+    def __init__(self, logs: list[AccessLog], endpoints: list[Endpoint]) -> None:
+        self.logs = logs
+        self.expected = {endpoint.path: endpoint.status for endpoint in endpoints}
+
+    def start(self) -> None:
+        """Ignore what was logged before the load."""
+        for log in self.logs:
+            log.skip()
+
+    def take(self) -> tuple[int, int]:
+        """(unexpected statuses, 429s) logged since the last call, by the log that saw the most."""
+        counts = [unexpected(log.statuses(), self.expected) for log in self.logs]
+        return max((wrong for wrong, _ in counts), default=0), max(
+            (limited for _, limited in counts), default=0
+        )
+
+
 def run_wrk(
-    target: Target, endpoint: Endpoint, connections: int, seconds: int, script: Path, service_pid: int
+    target: Target,
+    endpoint: Endpoint,
+    connections: int,
+    seconds: int,
+    script: Path,
+    service_pid: int,
+    check: StatusCheck | None = None,
 ) -> Measurement:
     """One measured wrk run of `endpoint` on `target`, with the CPU time the proxy and the service used."""
     proxy = process_tree(target.proxy_pid) if target.proxy_pid else []
@@ -175,7 +315,9 @@ def run_wrk(
     report = wrk(target.base_url + endpoint.path, target.headers, connections, seconds, script)
     proxy_used, service_used = cpu_seconds(proxy) - proxy_before, cpu_seconds([service_pid]) - service_before
     per_request = 1e6 / max(report["requests"], 1)
-    expected_errors = report["requests"] if endpoint.status >= 300 else 0  # wrk counts non-2xx/3xx
+    expected_errors = report["requests"] if endpoint.status >= 400 else 0  # wrk counts statuses > 399
+    wrong_by_wrk = abs(report["status"] - expected_errors)
+    wrong_by_logs, rate_limited = check.take() if check else (0, 0)
     return Measurement(
         target=target.key,
         endpoint=endpoint.name,
@@ -185,9 +327,10 @@ def run_wrk(
         p50_ms=report["p50_us"] / 1000,
         p99_ms=report["p99_us"] / 1000,
         socket_errors=report["connect"] + report["read"] + report["write"] + report["timeout"],
-        unexpected_status=abs(report["status"] - expected_errors),
+        unexpected_status=max(wrong_by_wrk, wrong_by_logs),
         proxy_cpu_us=proxy_used * per_request if proxy else None,
         service_cpu_us=service_used * per_request,
+        rate_limited=rate_limited,
     )
 
 
@@ -199,19 +342,23 @@ def measure(
     script: Path,
     service_pid: int,
     rounds: int = 1,
+    check: StatusCheck | None = None,
 ) -> list[Measurement]:
     """Per round, endpoint and target: a warm-up, then one run at 1 and one at 32 connections.
 
-    Rounds interleave the targets, so a burst of outside load hits all of them rather than one.
+    Rounds interleave the targets, so a burst of outside load hits all of them rather than one. The
+    statuses logged during a warm-up count with the run that follows it.
     """
     results = []
+    if check:
+        check.start()
     cells = [(r, e, t) for r in range(1, rounds + 1) for e in endpoints for t in targets]
     for round_number, endpoint, target in cells:
         print(f"  {round_number}/{rounds} {endpoint.name:8} {target.label:34}", end="", flush=True)
         if warmup:
             wrk(target.base_url + endpoint.path, target.headers, 32, warmup, script)
         for connections in (1, 32):
-            measurement = run_wrk(target, endpoint, connections, seconds, script, service_pid)
+            measurement = run_wrk(target, endpoint, connections, seconds, script, service_pid, check)
             results.append(measurement)
             print(f" c={connections}: {measurement.rps:7,.0f} req/s", end="", flush=True)
         print(flush=True)
@@ -236,6 +383,7 @@ def _find(results: list[Measurement], target: str, endpoint: str, connections: i
         unexpected_status=sum(m.unexpected_status for m in runs),
         proxy_cpu_us=_median_or_none([m.proxy_cpu_us for m in runs]),
         service_cpu_us=_median_or_none([m.service_cpu_us for m in runs]),
+        rate_limited=sum(m.rate_limited for m in runs),
     )
 
 
@@ -246,6 +394,22 @@ def _median_or_none(values: list[float | None]) -> float | None:
 
 def _us(value: float | None) -> str:
     return "—" if value is None else f"{value:,.0f}"
+
+
+def _verdict(met: bool) -> str:
+    return "met" if met else "MISSED"
+
+
+def _added(label: str, path: tuple[Measurement, Measurement], direct: tuple[Measurement, Measurement]) -> str:
+    """What a path adds to p50/p99 at 1 and 32 connections over the direct call, in µs."""
+    (many, one), (direct_many, direct_one) = path, direct
+    figures = [
+        f"p50 @1 {(one.p50_ms - direct_one.p50_ms) * 1000:+,.0f}",
+        f"p99 @1 {(one.p99_ms - direct_one.p99_ms) * 1000:+,.0f}",
+        f"p50 @32 {(many.p50_ms - direct_many.p50_ms) * 1000:+,.0f}",
+        f"p99 @32 {(many.p99_ms - direct_many.p99_ms) * 1000:+,.0f}",
+    ]
+    return f"  added vs direct, {label}: {', '.join(figures)} µs"
 
 
 def report(results: list[Measurement], targets: list[Target], endpoints: list[Endpoint]) -> list[str]:
@@ -261,7 +425,9 @@ def report(results: list[Measurement], targets: list[Target], endpoints: list[En
         for target in targets:
             one, many = (_find(results, target.key, endpoint.name, c) for c in (1, 32))
             errors = sum(m.socket_errors + m.unexpected_status for m in (one, many))
+            limited = one.rate_limited + many.rate_limited
             flag = f"  ({errors} errors or unexpected statuses!)" if errors else ""
+            flag += f"  ({limited} × 429!)" if limited else ""
             lines.append(
                 f"  {target.label:34} {many.rps:10,.0f} {one.p50_ms:7.2f}ms {one.p99_ms:7.2f}ms "
                 f"{many.p50_ms:7.2f}ms {many.p99_ms:7.2f}ms  {_us(many.proxy_cpu_us):>21} "
@@ -273,13 +439,15 @@ def report(results: list[Measurement], targets: list[Target], endpoints: list[En
         )
         of_nginx = gateway[0].rps / nginx[0].rps
         added = gateway[1].p50_ms - direct[1].p50_ms
-        met_p50 = "met" if added < ADDED_P50_TARGET_MS else "MISSED"
+        met_p50 = _verdict(added < ADDED_P50_TARGET_MS)
         lines += [
             f"  gateway/direct throughput {gateway[0].rps / direct[0].rps:.2f}, gateway/nginx {of_nginx:.2f} "
-            f"(target ≥ {THROUGHPUT_TARGET:.2f}: {'met' if of_nginx >= THROUGHPUT_TARGET else 'MISSED'})",
+            f"(target ≥ {THROUGHPUT_TARGET:.2f}: {_verdict(of_nginx >= THROUGHPUT_TARGET)})",
             f"  added p50 at 1 connection: gateway {added * 1000:+.0f} µs "
             f"(target < {ADDED_P50_TARGET_MS * 1000:.0f} µs: {met_p50}), "
             f"nginx {(nginx[1].p50_ms - direct[1].p50_ms) * 1000:+.0f} µs",
+            _added("gateway", gateway, direct),
+            _added("nginx", nginx, direct),
             f"  CPU per request at 32 connections: gateway {_us(gateway[0].proxy_cpu_us)} µs, nginx "
             f"{_us(nginx[0].proxy_cpu_us)} µs; the registry itself {_us(direct[0].service_cpu_us)} µs",
         ]
@@ -289,7 +457,32 @@ def report(results: list[Measurement], targets: list[Target], endpoints: list[En
                 f"  {extra.label}: {variant_many.rps / gateway[0].rps:.2f}× the gateway's throughput, "
                 f"added p50 at 1 connection {(variant_one.p50_ms - direct[1].p50_ms) * 1000:+.0f} µs"
             )
+        before = of_nginx >= THROUGHPUT_TARGET and added < ADDED_P50_TARGET_MS
+        lines += [
+            f"  target before security (≥ {THROUGHPUT_TARGET:.2f} of nginx's throughput and "
+            f"< {ADDED_P50_TARGET_MS * 1000:.0f} µs added p50 @1): {_verdict(before)}",
+            f"  target with security on (≥ {SECURE_THROUGHPUT_TARGET:.2f} of nginx's throughput): "
+            f"{_verdict(of_nginx >= SECURE_THROUGHPUT_TARGET)} ({of_nginx:.2f})",
+        ]
     return lines
+
+
+def problems(results: list[Measurement], labels: Mapping[str, str]) -> list[str]:
+    """Why the run's figures cannot be trusted (empty when every response was the expected one)."""
+    found = []
+    for m in results:
+        what = []
+        if m.rate_limited:
+            what.append(f"{m.rate_limited} × 429 (rate limited)")
+        if m.unexpected_status:
+            what.append(f"{m.unexpected_status} unexpected statuses")
+        if m.socket_errors:
+            what.append(f"{m.socket_errors} socket errors")
+        if what:
+            found.append(
+                f"{labels.get(m.target, m.target)}, {m.endpoint}, {m.connections} conn.: {', '.join(what)}"
+            )
+    return found
 
 
 def machine_line(seconds: int, warmup: int) -> str:
@@ -298,6 +491,21 @@ def machine_line(seconds: int, warmup: int) -> str:
     return (
         f"{os.cpu_count()} CPUs, load average {load[0]:.2f} at start; wrk 1 thread, {seconds} s per run "
         f"after a {warmup} s warm-up; one uvicorn worker per process; nginx 1 worker"
+    )
+
+
+def security_line(limiter: Limiter, fell_back: bool = False) -> str:
+    """How the gateway path was secured."""
+    if limiter.url:
+        where = f"Redis at {limiter.url} ({limiter.why})"
+        if fell_back:
+            where += ", but the gateway FELL BACK to in-process buckets during the load (see its log)"
+    else:
+        where = f"in-process token buckets ({limiter.why})"
+    return (
+        f"gateway path: API key of a bench client (X-API-Key; {', '.join(sorted(BENCH_SCOPES))}; "
+        f"{BENCH_LIMIT.rate_per_minute:,}/min, burst {BENCH_LIMIT.burst:,}), rate limiter: {where}; "
+        "direct and nginx paths: an identity token minted beforehand"
     )
 
 
@@ -317,16 +525,26 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         help="which endpoints to load (default both)",
     )
     parser.add_argument(
+        "--limiter",
+        choices=("auto", "redis", "local"),
+        default="auto",
+        help="the gateway's rate limiter: Redis if it answers at --redis-url (auto, the default), Redis or "
+        "fail (redis), in-process buckets (local)",
+    )
+    parser.add_argument(
+        "--redis-url", default=DEFAULT_REDIS_URL, help=f"Redis for the limiter (default {DEFAULT_REDIS_URL})"
+    )
+    parser.add_argument(
         "--httpx-variant",
         action="store_true",
-        help="also measure the httpx-based proxy (bench/httpx_proxy_variant.py)",
+        help="also measure the httpx-based proxy (bench/httpx_proxy_variant.py; it skips authentication)",
     )
     parser.add_argument(
         "--gateway-header",
         action="append",
         default=[],
         metavar="'NAME: VALUE'",
-        help="extra header for the gateway path only (e.g. an API key once the gateway requires one)",
+        help="extra header for the gateway path only, sent besides the bench client's API key",
     )
     return parser.parse_args(argv)
 
@@ -352,7 +570,7 @@ def endpoints_for(choice: str) -> list[Endpoint]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Run the bench and print the figures; returns the exit code."""
+    """Run the bench and print the figures; returns the exit code (1 when a response was not as expected)."""
     args = parse_args(argv)
     ensure_tools()
     endpoints = endpoints_for(args.endpoint)
@@ -360,53 +578,85 @@ def main(argv: list[str] | None = None) -> int:
     for header in args.gateway_header:
         name, _, value = header.partition(":")
         extra_gateway_headers[name.strip()] = value.strip()
+    limiter = choose_limiter(args.limiter, args.redis_url)
+    redis_prefix = f"plaza:bench:{uuid.uuid4().hex[:10]}:"
     budget = args.rounds * len(endpoints) * (3 + args.httpx_variant) * (args.warmup + 2 * args.seconds)
-    token, jwks = bench_identity(ttl_seconds=budget + 600)
-    identity = {IDENTITY_HEADER: token}
     print(machine_line(args.seconds, args.warmup), flush=True)
+    print(security_line(limiter), flush=True)
     print(f"Starting the platform (about {budget} s of load follows)…", flush=True)
     with (
         tempfile.TemporaryDirectory(prefix="plaza-bench-") as scratch,
         postgres(Path(scratch)) as admin_url,
-        platform(Path(scratch), admin_url, jwks) as stack,
+        platform(Path(scratch), admin_url, limiter, redis_prefix) as stack,
         running_nginx(Path(scratch) / "nginx", stack.ports["registry"]) as (nginx_url, nginx_pid),
         contextlib.ExitStack() as variants,
     ):
+        client_id, api_key = create_bench_client(stack.gateway_url, stack.key("admin"))
+        # Long enough for the whole load, however slow the machine: the bypass paths cannot re-mint it.
+        identity = {IDENTITY_HEADER: bench_identity(stack, client_id, ttl_seconds=3 * budget + 600)}
+        logs = Path(scratch) / "logs"
         targets = [
             Target(
                 "direct", "(a) registry directly", f"http://127.0.0.1:{stack.ports['registry']}", identity
             ),
             Target("nginx", "(b) nginx → registry", nginx_url, identity, nginx_pid),
-            # Until the gateway authenticates partners it forwards the caller's identity header untouched;
-            # then this becomes the API key (--gateway-header) and the gateway mints the identity itself.
             Target(
                 "gateway",
                 "(c) gateway → registry",
                 stack.gateway_url,
-                {**identity, **extra_gateway_headers},
+                {"X-API-Key": api_key, **extra_gateway_headers},
                 _pid(stack.child("gateway")),
+                answers_with={"ratelimit-policy": BENCH_LIMIT.policy_header.decode()},
             ),
         ]
+        access_logs = [AccessLog(logs / "registry.log"), AccessLog(logs / "gateway.log")]
         if args.httpx_variant:
             variant = start_httpx_variant(stack, Path(scratch))
             variants.callback(variant.stop)
             targets.append(
                 Target(
-                    "httpx", "(d) httpx-variant proxy → registry", variant.base_url, identity, _pid(variant)
+                    "httpx",
+                    "(d) httpx-variant, no auth → registry",
+                    variant.base_url,
+                    identity,
+                    _pid(variant),
                 )
             )
+            access_logs.append(AccessLog(logs / "httpx-variant.log"))
         script = Path(scratch) / "report.lua"
         script.write_text(WRK_REPORT_SCRIPT)
         preflight(targets, endpoints)
-        started = time.monotonic()
+        confirm_limiter(limiter, redis_prefix, client_id)
+        started, ticks = time.monotonic(), machine_ticks()
         registry_pid = _pid(stack.child("registry"))
-        results = measure(targets, endpoints, args.seconds, args.warmup, script, registry_pid, args.rounds)
-        elapsed = time.monotonic() - started
-    lines = report(results, targets, endpoints)
-    print("\n".join(lines), flush=True)
-    print(f"\n(load phase {elapsed:.0f} s)", flush=True)
-    save(results, lines, args)
-    return 0
+        check = StatusCheck(access_logs, endpoints)
+        results = measure(
+            targets, endpoints, args.seconds, args.warmup, script, registry_pid, args.rounds, check
+        )
+        elapsed, usage = time.monotonic() - started, machine_usage(ticks, machine_ticks())
+        time.sleep(0.2)  # the last access lines
+        late_wrong, late_limited = check.take()
+        fell_back = FALLBACK_WARNING in (logs / "gateway.log").read_text(errors="replace")
+    if results:  # answered after the last run ended: counted with it
+        results[-1].unexpected_status += late_wrong
+        results[-1].rate_limited += late_limited
+    found = problems(results, {target.key: target.label for target in targets})
+    if fell_back:
+        found.append("the gateway's rate limiter fell back from Redis to in-process buckets")
+    lines = [security_line(limiter, fell_back), *report(results, targets, endpoints)]
+    if found:
+        lines += [
+            "",
+            "RUN FAILED: some responses were not the expected ones; the figures above do not count:",
+        ]
+        lines += [f"  {problem}" for problem in found]
+    else:
+        lines += ["", "Every response had the expected status (no 429, no errors) on every path."]
+    print("\n".join(["", *lines]), flush=True)
+    lines.append(f"(load phase {elapsed:.0f} s; {usage})")
+    print(f"\n{lines[-1]}", flush=True)
+    save(results, lines, args, limiter, client_id)
+    return 1 if found else 0
 
 
 def _pid(child: ChildProcess) -> int:
@@ -430,12 +680,24 @@ def start_httpx_variant(stack: Stack, scratch: Path) -> ChildProcess:
     return child
 
 
-def save(results: list[Measurement], lines: list[str], args: argparse.Namespace) -> None:
+def save(
+    results: list[Measurement],
+    lines: list[str],
+    args: argparse.Namespace,
+    limiter: Limiter,
+    client_id: uuid.UUID,
+) -> None:
     """Keep the run as JSON under bench/results/ (ignored by git)."""
     RESULTS_DIR.mkdir(exist_ok=True)
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
     path = RESULTS_DIR / f"gateway-{stamp}.json"
-    document = {"options": vars(args), "results": [asdict(m) for m in results], "report": lines}
+    document = {
+        "options": vars(args),
+        "limiter": {"kind": limiter.name, "url": limiter.url, "why": limiter.why},
+        "bench_client": str(client_id),
+        "results": [asdict(m) for m in results],
+        "report": lines,
+    }
     path.write_text(json.dumps(document, indent=2))
     print(f"saved {path.relative_to(RESULTS_DIR.parent.parent)}", flush=True)
 

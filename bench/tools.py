@@ -7,11 +7,13 @@ import shutil
 import signal
 import subprocess
 import time
+from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
 import httpx
+import redis
 
 from plaza_dev.embedded_pg import free_port
 
@@ -176,3 +178,105 @@ def cpu_seconds(pids: Iterable[int]) -> float:
             fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
             total += (int(fields[11]) + int(fields[12])) / ticks  # utime, stime (fields 14 and 15)
     return total
+
+
+# --- statuses the processes answered: their JSON access lines ----------------------------------------------
+
+
+class AccessLog:
+    """The `request` lines (plaza_kit's access log: path and status) a process appends to its log file.
+
+    Read incrementally: `statuses()` counts the lines written since the previous call. wrk only tells 4xx/5xx
+    from the rest, so on a route that answers 404 a 429 would pass unnoticed; these lines tell them apart.
+    """
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._offset = 0
+        self.skip()
+
+    def skip(self) -> None:
+        """Ignore everything written so far."""
+        self._offset = self.path.stat().st_size if self.path.exists() else 0
+
+    def statuses(self) -> Counter[tuple[str, int]]:
+        """(path, status) → responses, for the complete lines written since the last call."""
+        counts: Counter[tuple[str, int]] = Counter()
+        if not self.path.exists():
+            return counts
+        with self.path.open("rb") as file:
+            file.seek(self._offset)
+            chunk = file.read()
+        end = chunk.rfind(b"\n") + 1  # a line being written stays for the next call
+        self._offset += end
+        for line in chunk[:end].splitlines():
+            if b'"msg":"request"' not in line:
+                continue
+            with contextlib.suppress(ValueError):
+                entry = json.loads(line)
+                counts[(str(entry.get("path")), int(entry.get("status", 0)))] += 1
+        return counts
+
+
+def unexpected(statuses: Counter[tuple[str, int]], expected: Mapping[str, int]) -> tuple[int, int]:
+    """(responses whose status is not their path's expected one, how many of them were 429)."""
+    wrong = sum(n for (path, status), n in statuses.items() if expected.get(path) != status)
+    limited = sum(n for (_, status), n in statuses.items() if status == 429)
+    return wrong, limited
+
+
+# --- Redis (the gateway's shared rate limiter) ------------------------------------------------------------
+
+
+def redis_answers(url: str) -> bool:
+    """Whether a Redis server answers PING at `url` within a second."""
+    client = redis.Redis.from_url(url, socket_timeout=1, socket_connect_timeout=1)
+    try:
+        return bool(client.ping())
+    except redis.RedisError:
+        return False
+    finally:
+        client.close()
+
+
+def redis_bucket(url: str, key: str) -> dict[str, str]:
+    """The fields of one token bucket the gateway keeps in Redis (empty when there is none)."""
+    client = redis.Redis.from_url(url, socket_timeout=2, decode_responses=True)
+    try:
+        bucket: dict[str, str] = client.hgetall(key)  # type: ignore[assignment]
+        return bucket
+    finally:
+        client.close()
+
+
+def redis_forget(url: str, prefix: str) -> int:
+    """Delete the keys under `prefix` (this run's buckets); how many there were."""
+    client = redis.Redis.from_url(url, socket_timeout=2)
+    try:
+        keys = list(client.scan_iter(match=prefix + "*", count=500))
+        if keys:
+            client.delete(*keys)
+        return len(keys)
+    finally:
+        client.close()
+
+
+def machine_ticks() -> tuple[int, int, int]:
+    """Cumulative CPU ticks of the machine (Linux /proc/stat): (busy, idle, stolen by the hypervisor)."""
+    with contextlib.suppress(OSError, ValueError):
+        fields = [int(value) for value in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:9]]
+        user, nice, system, idle, iowait, irq, softirq, steal = fields
+        return user + nice + system + irq + softirq, idle + iowait, steal
+    return 0, 0, 0
+
+
+def machine_usage(before: tuple[int, int, int], after: tuple[int, int, int]) -> str:
+    """How busy the machine was between two `machine_ticks()`: all processes, ours included."""
+    busy, idle, steal = (end - start for start, end in zip(before, after, strict=True))
+    total = busy + idle + steal
+    if total <= 0:
+        return "machine load unknown"
+    return (
+        f"machine during the load: {busy / total:.0%} busy, {idle / total:.0%} idle, "
+        f"{steal / total:.0%} stolen by the hypervisor"
+    )
