@@ -32,7 +32,7 @@ def test_proxied_writes_are_audited_with_operation_target_and_status(
     headers = {"X-API-Key": client.key}
     created = httpx.post(
         f"{stack.gateway_url}/v1/companies",
-        json={"name": {"en": "Audit Co."}, "country": "KR"},
+        json={"name": {"en": f"Audit Co. {uuid.uuid4().hex[:8]}"}, "country": "KR"},
         headers=headers,
     )
     company_id = created.json()["id"]
@@ -70,7 +70,7 @@ def test_admin_writes_and_refused_writes_are_audited_too(
     reader = make_client("registry:read")
     refused = httpx.post(
         f"{stack.gateway_url}/v1/companies",
-        json={"name": {"en": "No"}, "country": "KR"},
+        json={"name": {"en": f"No {uuid.uuid4().hex[:8]}"}, "country": "KR"},
         headers={"X-API-Key": reader.key},
     )
     assert refused.status_code == 403

@@ -1,5 +1,7 @@
 """End to end: the gateway authenticates API keys and forwards a fresh identity the services trust."""
 
+import uuid
+
 import httpx
 import pytest
 
@@ -69,7 +71,7 @@ def test_the_forwarded_identity_carries_the_clients_organisation(stack: Stack) -
     consulate = {"X-API-Key": stack.key("consulate")}
     created = httpx.post(
         f"{stack.gateway_url}/v1/companies",
-        json={"name": {"en": "Hanbit Materials"}, "country": "KR"},
+        json={"name": {"en": f"Auth Materials {uuid.uuid4().hex[:8]}"}, "country": "KR"},
         headers=kotra,
     )
     assert created.status_code == 201, created.text

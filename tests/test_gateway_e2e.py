@@ -31,7 +31,9 @@ def test_the_gateway_lists_the_demo_companies(gateway: httpx.Client) -> None:
 
 
 def test_create_then_read_through_the_gateway(gateway: httpx.Client) -> None:
-    created = gateway.post("/v1/companies", json={"name": {"ja": "株式会社テスト電池"}, "country": "JP"})
+    created = gateway.post(
+        "/v1/companies", json={"name": {"ja": f"株式会社テスト電池{uuid.uuid4().hex[:8]}"}, "country": "JP"}
+    )
     assert created.status_code == 201, created.text
     location = created.headers["location"]
     fetched = gateway.get(location)

@@ -1,6 +1,7 @@
 """End to end: OAuth 2.0 client credentials (RFC 6749 §4.4) at `POST /v1/oauth/token`."""
 
 import base64
+import uuid
 from collections.abc import Callable
 
 import httpx
@@ -52,7 +53,9 @@ def test_http_basic_and_a_narrower_scope(stack: Stack, make_client: Callable[...
     bearer = {"Authorization": f"Bearer {response.json()['access_token']}"}
     assert httpx.get(f"{stack.gateway_url}/v1/companies", headers=bearer).status_code == 200
     write = httpx.post(
-        f"{stack.gateway_url}/v1/companies", json={"name": {"en": "X"}, "country": "KR"}, headers=bearer
+        f"{stack.gateway_url}/v1/companies",
+        json={"name": {"en": f"X {uuid.uuid4().hex[:8]}"}, "country": "KR"},
+        headers=bearer,
     )
     assert write.status_code == 403  # the token carries only registry:read
 

@@ -122,4 +122,75 @@ DEMO_BODIES: tuple[DemoBody, ...] = (
         "Meiko Recycling Co., Ltd.",
         True,
     ),
+    # Added after the first release: appended, so the ids above (ordered by position) never move.
+    DemoBody(
+        "kotra-japan-hq",
+        "government_body",
+        "KR",
+        "KOTRA 일본지역본부",
+        "KOTRA日本地域本部",
+        "KOTRA Japan Regional Headquarters",
+    ),
 )
+
+
+# Details of the demo bodies above (same keys). Regions are real places; sectors and memberships of the
+# fictional companies are invented like the companies themselves.
+PARENTS: dict[str, str] = {"kotra-japan-hq": "kotra"}
+
+REGIONS: dict[str, str] = {
+    "kotra": "Seoul",
+    "kotra-japan-hq": "Tokyo",
+    "consulate-nagoya": "Aichi",
+    "aichi-battery-consortium": "Aichi",
+    "station-ai": "Aichi",
+    "hiroshima-city-university": "Hiroshima",
+    "sk-on": "Seoul",
+    "mikawa-battery-materials": "Aichi",
+    "owari-precision": "Aichi",
+    "chita-energy": "Aichi",
+    "toyohashi-separator": "Aichi",
+    "meiko-recycling": "Aichi",
+}
+
+SECTORS: dict[str, tuple[str, ...]] = {
+    "sk-on": ("cells", "packs_modules"),
+    "hanbit-materials": ("cathode",),
+    "seon-chemical": ("electrolyte",),
+    "daon-energytech": ("bms",),
+    "cheongsol-separator": ("separator",),
+    "mirae-cell-equipment": ("equipment",),
+    "nuri-packaging": ("packaging_materials",),
+    "onsaemi-foil": ("anode", "packaging_materials"),
+    "solmaru-binder": ("anode",),
+    "haedeun-coating": ("equipment",),
+    "gyeol-solid-state": ("solid_state",),
+    "mikawa-battery-materials": ("cathode", "anode"),
+    "owari-precision": ("equipment",),
+    "chita-energy": ("cells", "hydrogen_fuel_cells"),
+    "toyohashi-separator": ("separator",),
+    "meiko-recycling": ("recycling",),
+}
+
+# Members of the Aichi Next-Generation Battery Promotion Consortium (industry, academia, start-up support),
+# with the role and the day they joined.
+CONSORTIUM_MEMBERS: tuple[tuple[str, str, str], ...] = (
+    ("station-ai", "partner", "2024-06-01"),
+    ("mikawa-battery-materials", "member", "2024-06-01"),
+    ("owari-precision", "member", "2024-06-01"),
+    ("chita-energy", "member", "2024-09-01"),
+    ("toyohashi-separator", "member", "2024-09-01"),
+    ("meiko-recycling", "member", "2025-04-01"),
+)
+
+# Who registered (and so may change) each demo record: KOTRA the Korean bodies, the consortium the
+# Japanese ones, each partner its own record.
+OWNERS: dict[str, str] = {
+    "consulate-nagoya": "consulate-nagoya",
+    "aichi-battery-consortium": "aichi-battery-consortium",
+}
+
+
+def owner_of(key: str, country: str) -> str:
+    """The demo organisation that owns the demo record `key`."""
+    return OWNERS.get(key) or ("kotra" if country == "KR" else "aichi-battery-consortium")

@@ -34,7 +34,7 @@ _FILLABLE = (
 
 async def _lock_pair(
     session: AsyncSession, survivor_id: uuid.UUID, merged_id: uuid.UUID
-) -> tuple[Company, Company]:
+) -> tuple[Company, Company | None]:
     query = (
         select(Company)
         .where(Company.id.in_([survivor_id, merged_id]))
@@ -45,9 +45,7 @@ async def _lock_pair(
     found = {company.id: company for company in await session.scalars(query)}
     if survivor_id not in found:
         raise NotFoundError(f"no company with id {survivor_id}")
-    if merged_id not in found:
-        raise UnprocessableError(f"merged_id: no company with id {merged_id}")
-    return found[survivor_id], found[merged_id]
+    return found[survivor_id], found.get(merged_id)
 
 
 async def _ensure_identifiers_compatible(session: AsyncSession, survivor: Company, merged: Company) -> None:
@@ -137,6 +135,8 @@ async def merge_companies(
         raise UnprocessableError("merged_id: a company cannot be merged into itself")
     survivor, merged = await _lock_pair(session, survivor_id, merged_id)
     ensure_can_write(principal, survivor.owner_organisation_id, "company")
+    if merged is None:
+        raise UnprocessableError(f"merged_id: no company with id {merged_id}")
     for company in (survivor, merged):
         if company.status is CompanyStatus.merged:
             raise MergedCompanyError(

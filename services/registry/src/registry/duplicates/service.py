@@ -22,7 +22,9 @@ _SHARED_KEYS = text(
 
 async def _pairs(session: AsyncSession) -> list[tuple[uuid.UUID, uuid.UUID, str]]:
     """(first id, second id, shared key), each unordered pair once, in id order."""
-    distinct = {(row.low_id, row.high_id) for row in await session.execute(select(DistinctPair))}
+    distinct = {
+        (row[0], row[1]) for row in await session.execute(select(DistinctPair.low_id, DistinctPair.high_id))
+    }
     found: dict[tuple[uuid.UUID, uuid.UUID], str] = {}
     for key, ids in await session.execute(_SHARED_KEYS):
         for first, second in combinations(sorted(ids), 2):

@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from plaza_kit.errors import ServiceError, UnprocessableError, field_errors
 from plaza_kit.identity import Principal
 from registry.companies import service as companies
+from registry.companies.models import Company
 from registry.companies.schemas import CompanyCreate
 from registry.companies.service import get_writable
 from registry.errors import DuplicateIdentifierError, PossibleDuplicateError
@@ -82,6 +83,8 @@ async def _link_members(session: AsyncSession, request: ImportRequest, reports: 
 async def run_import(session: AsyncSession, request: ImportRequest, principal: Principal) -> ImportReport:
     """Validate every row, store per the mode, and report each row's outcome."""
     if request.member_of is not None:
+        if await session.get(Company, request.member_of) is None:
+            raise UnprocessableError(f"member_of: no organisation with id {request.member_of}")
         await get_writable(session, request.member_of, principal)
     raw_rows: list[Any] = csv_rows(request.csv) if request.csv is not None else list(request.rows or [])
     if not raw_rows:

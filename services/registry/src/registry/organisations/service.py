@@ -4,11 +4,11 @@ import uuid
 from collections.abc import Sequence
 
 from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
-from plaza_contracts import CursorCodec, Page
+from plaza_contracts import CursorCodec, Page, uuid7
 from plaza_kit.errors import ConflictError, InvalidCursorError, NotFoundError, UnprocessableError
 from plaza_kit.identity import Principal
 from plaza_kit.pagination import decode_cursor
@@ -50,20 +50,23 @@ async def add_member(
         raise UnprocessableError(f"member_id: no active company with id {data.member_id}")
     if member.id == organisation.id:
         raise UnprocessableError("member_id: an organisation cannot be its own member")
-    membership = Membership(
-        organisation_id=organisation.id,
-        member_id=member.id,
-        role=data.role,
-        joined_on=data.joined_on,
-        left_on=data.left_on,
+    membership_id = await session.scalar(
+        insert(Membership)
+        .values(
+            id=uuid7(),
+            organisation_id=organisation.id,
+            member_id=member.id,
+            role=data.role,
+            joined_on=data.joined_on,
+            left_on=data.left_on,
+        )
+        .on_conflict_do_nothing()
+        .returning(Membership.id)
     )
-    session.add(membership)
-    try:
-        async with session.begin_nested():
-            await session.flush()
-    except IntegrityError as error:
-        raise ConflictError(f"company {member.id} is already a member of {organisation.id}") from error
-    await session.refresh(membership)
+    if membership_id is None:
+        raise ConflictError(f"company {member.id} is already a member of {organisation.id}")
+    membership = await session.get(Membership, membership_id)
+    assert membership is not None
     await record_change(
         session, company_id=member.id, action="membership_added", principal=principal,
         changes={"organisation_id": str(organisation.id), "role": data.role},
@@ -118,7 +121,9 @@ async def list_memberships(
             query = query.where(Membership.id > uuid.UUID(str(position[0])))
         except ValueError as error:
             raise InvalidCursorError("the cursor is malformed") from error
-    rows: Sequence[tuple[Membership, Company, Company]] = (await session.execute(query)).tuples().all()
+    rows: Sequence[tuple[Membership, Company, Company]] = [
+        (row[0], row[1], row[2]) for row in await session.execute(query)
+    ]
     items = [_read(*row) for row in rows[:limit]]
     next_cursor = codec.encode([str(items[-1].id)], filters) if len(rows) > limit else None
     return Page[MembershipRead](items=items, next_cursor=next_cursor)
