@@ -17,7 +17,7 @@ pytestmark = pytest.mark.e2e
 def test_a_full_flow_leaves_no_secret_or_personal_data_in_any_log(
     stack: Stack, admin: httpx.Client, make_client: Callable[..., MadeClient]
 ) -> None:
-    client = make_client("registry:read", "registry:write", organisation_id=uuid.uuid4())
+    client = make_client("registry:read", "registry:write", "contacts:read", organisation_id=uuid.uuid4())
     token = httpx.post(
         f"{stack.gateway_url}/v1/oauth/token",
         data={"grant_type": "client_credentials", "client_id": client.id, "client_secret": client.key},
@@ -30,11 +30,17 @@ def test_a_full_flow_leaves_no_secret_or_personal_data_in_any_log(
         assert refused.status_code == 422
         assert email not in refused.text
         assert phone not in refused.text
-        httpx.post(
+        company = httpx.post(
             f"{stack.gateway_url}/v1/companies",
-            json={"name": {"ko": person}, "country": "KR"},
+            json={"name": {"ko": f"{person} {uuid.uuid4().hex[:6]}"}, "country": "KR"},
             headers=headers,
+        ).json()
+        contacts = f"{stack.gateway_url}/v1/companies/{company['id']}/contacts"
+        added = httpx.post(
+            contacts, json={"name": {"ko": person}, "email": email, "phone": phone}, headers=headers
         )
+        assert added.status_code == 201, added.text
+        assert httpx.get(contacts, headers=headers).json()["items"][0]["email"] == email
     httpx.get(f"{stack.gateway_url}/v1/companies", headers={"X-API-Key": client.key + "x"})  # a wrong key
     httpx.get(f"{stack.gateway_url}/v1/companies", headers={"Authorization": f"Bearer {token}x"})
     time.sleep(0.5)  # let the processes flush their logs
