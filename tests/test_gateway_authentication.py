@@ -90,3 +90,31 @@ def test_readiness_covers_the_gateways_own_database(stack: Stack) -> None:
         "status": "ok",
         "services": {"gateway": "ok", "registry": "ok", "meetings": "ok", "investment": "ok"},
     }
+
+
+@pytest.mark.parametrize("service", ["registry", "meetings", "investment"])
+def test_each_service_refuses_forged_and_expired_identity_tokens(stack: Stack, service: str) -> None:
+    """Reached directly, every protected operation of every service refuses tokens the gateway did not
+    mint (another key) and tokens that expired, so bypassing the gateway exposes nothing."""
+    base = f"http://127.0.0.1:{stack.ports[service]}"
+    admin = Principal("intruder", None, frozenset({"admin"}))
+    forger = IdentitySigner(generate_private_key_pem(), kid=stack.signing.kid, issuer="plaza-gateway")
+    genuine = IdentitySigner(stack.signing.pem, kid=stack.signing.kid, issuer="plaza-gateway")
+    tokens = {"forged": forger.mint(admin), "expired": genuine.mint(admin, ttl_seconds=-120)}
+    valid = genuine.mint(admin)
+    document = httpx.get(f"{base}/openapi.json").json()
+    protected = [
+        path
+        for path, item in document["paths"].items()
+        if any(operation.get("security") for operation in item.values() if isinstance(operation, dict))
+        and "{" not in path
+    ]
+    assert protected or service != "registry"
+    for path in [*protected, "/healthz"]:
+        for kind, token in tokens.items():
+            response = httpx.get(f"{base}{path}", headers={"X-Plaza-Identity": token})
+            expected = 200 if path == "/healthz" else 401
+            assert response.status_code in {expected, 405}, (service, path, kind, response.status_code)
+    if protected:
+        accepted = httpx.get(f"{base}{protected[0]}", headers={"X-Plaza-Identity": valid})
+        assert accepted.status_code in {200, 405}
