@@ -142,3 +142,15 @@ async def test_archiving_hides_a_company_from_the_default_listing(client: httpx.
     assert [item["id"] for item in archived["items"]] == [created["id"]]
     refused = await client.patch(f"/v1/companies/{created['id']}", json={"status": "merged"})
     assert refused.status_code == 422
+
+
+async def test_parents_cannot_form_a_cycle(client: httpx.AsyncClient) -> None:
+    kotra = await create_company(client, kind="government_body", name={"en": "Agency"})
+    office = await create_company(
+        client, kind="government_body", name={"en": "Agency Japan Office"}, parent_id=kotra["id"]
+    )
+    assert office["parent_id"] == kotra["id"]
+    cycle = await client.patch(f"/v1/companies/{kotra['id']}", json={"parent_id": office["id"]})
+    assert cycle.status_code == 422
+    itself = await client.patch(f"/v1/companies/{kotra['id']}", json={"parent_id": kotra["id"]})
+    assert itself.status_code == 422

@@ -128,3 +128,9 @@ async def test_search_results_page_by_relevance_without_repeats(client: httpx.As
         },
     )
     assert other.status_code == 400
+
+
+async def test_punctuation_alone_finds_nothing(client: httpx.AsyncClient) -> None:
+    await seed(client)
+    for query in ("|", "%", "_", " - "):
+        assert await names(client, q=query) == []

@@ -16,6 +16,7 @@ from sqlalchemy import (
     literal,
     or_,
     select,
+    text,
     tuple_,
 )
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -190,3 +191,15 @@ async def lock_keys(session: AsyncSession, keys: Sequence[str]) -> None:
     """Serialise concurrent creates of the same name until the transaction ends (advisory locks)."""
     for key in sorted(keys):
         await session.execute(select(func.pg_advisory_xact_lock(func.hashtextextended(f"registry:{key}", 0))))
+
+
+async def ancestors(session: AsyncSession, company_id: uuid.UUID) -> set[uuid.UUID]:
+    """Every body above `company_id` through `parent_id` (a recursive query; stops on cycles)."""
+    query = text(
+        "WITH RECURSIVE up(id) AS ("
+        " SELECT parent_id FROM registry.company WHERE id = :id AND parent_id IS NOT NULL"
+        " UNION SELECT c.parent_id FROM registry.company c JOIN up ON c.id = up.id"
+        " WHERE c.parent_id IS NOT NULL"
+        ") SELECT id FROM up"
+    )
+    return set((await session.scalars(query, {"id": company_id})).all())

@@ -29,10 +29,13 @@ from registry.sectors.service import ensure_sectors_exist
 async def _ensure_parent(
     session: AsyncSession, parent_id: uuid.UUID | None, company_id: uuid.UUID | None
 ) -> None:
+    """The parent must be another active body, and not below this one (no cycles)."""
     if parent_id is None:
         return
     if parent_id == company_id or await repository.get(session, parent_id) is None:
         raise UnprocessableError(f"parent_id: no other company with id {parent_id}")
+    if company_id is not None and company_id in await repository.ancestors(session, parent_id):
+        raise UnprocessableError("parent_id: this company is above the proposed parent (a cycle)")
 
 
 async def _flush(session: AsyncSession) -> None:
@@ -196,6 +199,8 @@ async def _search(
     limit: int,
 ) -> Page[CompanyRead]:
     search = SearchQuery(text=fold(query), key=duplicate_key(query), grams=short_query_grams(query))
+    if not any(character.isalnum() for character in search.text):
+        return Page[CompanyRead](items=[], next_cursor=None)  # punctuation alone names no company
     fingerprint = {**filters.as_dict(), "q": search.text}
     position = decode_cursor(codec, cursor, fingerprint)
     after = (_cursor_rank(position[0]), _cursor_id(position[1])) if position and len(position) == 2 else None

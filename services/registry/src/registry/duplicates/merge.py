@@ -151,6 +151,8 @@ async def merge_companies(
         if getattr(survivor, field) is None and getattr(merged, field) is not None
     }
     await _move_children(session, survivor.id, merged.id)
+    if survivor.parent_id == merged.id:  # the survivor sat below its duplicate: take the duplicate's place
+        survivor.parent_id = merged.parent_id if merged.parent_id != survivor.id else None
     now = datetime.now(UTC)
     for field, value in filled.items():
         setattr(survivor, field, value)
