@@ -1,5 +1,7 @@
 """Duplicate control: identifiers are unique, similar names need confirmation, merges leave redirects."""
 
+from typing import Any
+
 import httpx
 import pytest
 
@@ -53,26 +55,67 @@ async def test_different_names_are_not_duplicates(client: httpx.AsyncClient) -> 
     await create_company(client, name={"ja": "株式会社デンソーテン"})
 
 
-async def test_the_duplicates_listing_shows_pairs_not_confirmed_distinct(
-    client: httpx.AsyncClient, identities: Identities
+async def test_a_rename_gets_the_same_duplicate_control(client: httpx.AsyncClient) -> None:
+    first = await create_company(client, name={"en": "Hanbit Review Materials"})
+    second = await create_company(client, name={"en": "Daon Review Energy"})
+    rename = {"name": {"en": "Hanbit Review Materials Co., Ltd."}}
+    refused = await client.patch(f"/v1/companies/{second['id']}", json=rename)
+    assert refused.status_code == 409
+    assert [c["id"] for c in refused.json()["candidates"]] == [first["id"]]
+    confirmed = await client.patch(
+        f"/v1/companies/{second['id']}", json={**rename, "confirm_distinct_from": [first["id"]]}
+    )
+    assert confirmed.status_code == 200
+    itself = await client.patch(
+        f"/v1/companies/{first['id']}", json={"name": {"en": "HANBIT REVIEW MATERIALS"}}
+    )
+    assert itself.status_code == 200  # its own name is no duplicate of itself
+
+
+async def test_every_candidate_must_be_confirmed(client: httpx.AsyncClient) -> None:
+    ids = [(await create_company(client, name={"en": "Crowded Name"}, confirm_distinct_from=[]))["id"]]
+    for _ in range(21):
+        created = await client.post(
+            "/v1/companies",
+            json={"name": {"en": "Crowded Name"}, "country": "KR", "confirm_distinct_from": ids},
+        )
+        assert created.status_code == 201
+        ids.append(created.json()["id"])
+    partly = await client.post(
+        "/v1/companies",
+        json={"name": {"en": "Crowded Name"}, "country": "KR", "confirm_distinct_from": ids[:20]},
+    )
+    assert partly.status_code == 409
+    assert {c["id"] for c in partly.json()["candidates"]} == set(ids[20:])
+
+
+async def test_similar_names_are_listed_as_likely_duplicates_until_dismissed(
+    client: httpx.AsyncClient,
 ) -> None:
-    a = await create_company(client, name={"en": "Kobayashi Anode"})
-    admin = identities.headers(Scope.ADMIN, organisation_id=OWN_ORGANISATION)
-    # Registered later as a different spelling of the same key, before the check existed (a rename):
-    b = await create_company(client, name={"en": "Kobayashi Anodes"})
-    await client.patch(
-        f"/v1/companies/{b['id']}", json={"name": {"en": "KOBAYASHI ANODE K.K."}}, headers=admin
-    )
-    c = await create_company(
-        client, name={"en": "Kobayashi Anode Inc."}, confirm_distinct_from=[a["id"], b["id"]]
-    )
+    a = await create_company(client, name={"en": "Kobayashi Anode Materials"})
+    b = await create_company(client, name={"en": "Kobayashi Anode Material"})  # similar, not equal: let in
+    c = await create_company(client, name={"en": "Totally Different Separator"})
+
+    async def pairs() -> list[dict[str, Any]]:
+        return list((await client.get("/v1/companies/duplicates", params={"limit": 100})).json()["items"])
+
+    listed = [p for p in await pairs() if {p["first"]["id"], p["second"]["id"]} == {a["id"], b["id"]}]
+    assert len(listed) == 1
+    assert listed[0]["similarity"] > 0.6
+    assert listed[0]["matched_key"] is None
+    assert all(c["id"] not in {p["first"]["id"], p["second"]["id"]} for p in await pairs())
+    dismissed = await client.post(f"/v1/companies/{a['id']}/distinct", json={"other_id": b["id"]})
+    assert dismissed.status_code == 204
+    assert all({p["first"]["id"], p["second"]["id"]} != {a["id"], b["id"]} for p in await pairs())
+    unknown = await client.post(f"/v1/companies/{a['id']}/distinct", json={"other_id": a["id"]})
+    assert unknown.status_code == 422
+
+
+async def test_confirmed_pairs_stay_out_of_the_listing(client: httpx.AsyncClient) -> None:
+    a = await create_company(client, name={"en": "Twin Name Battery"})
+    b = await create_company(client, name={"en": "Twin Name Battery Inc."}, confirm_distinct_from=[a["id"]])
     pairs = (await client.get("/v1/companies/duplicates", params={"limit": 100})).json()["items"]
-    ids = [{pair["first"]["id"], pair["second"]["id"]} for pair in pairs]
-    assert {a["id"], b["id"]} in ids
-    assert {a["id"], c["id"]} not in ids
-    assert {b["id"], c["id"]} not in ids
-    [pair] = [p for p in pairs if {p["first"]["id"], p["second"]["id"]} == {a["id"], b["id"]}]
-    assert pair["matched_key"] == "kobayashianode"
+    assert all({p["first"]["id"], p["second"]["id"]} != {a["id"], b["id"]} for p in pairs)
 
 
 async def test_merge_moves_everything_and_leaves_a_redirect(
@@ -185,3 +228,23 @@ async def test_batch_lookup_reports_found_merged_and_unknown(client: httpx.Async
     assert result["unknown"] == [unknown]
     too_many = await client.post("/v1/companies/lookup", json={"ids": [a["id"]] * 501})
     assert too_many.status_code == 422
+
+
+async def test_merge_keeps_the_hierarchy_acyclic_and_bumps_versions(client: httpx.AsyncClient) -> None:
+    merged = await create_company(client, kind="government_body", name={"en": "Hierarchy Top"})
+    middle = await create_company(
+        client, kind="government_body", name={"en": "Hierarchy Middle"}, parent_id=merged["id"]
+    )
+    survivor = await create_company(
+        client, kind="government_body", name={"en": "Hierarchy Bottom"}, parent_id=middle["id"]
+    )
+    result = await client.post(
+        f"/v1/companies/{survivor['id']}/merge", json={"merged_id": merged["id"], "reason": "same"}
+    )
+    assert result.status_code == 200, result.text
+    middle_now = (await client.get(f"/v1/companies/{middle['id']}")).json()
+    assert (
+        middle_now["parent_id"] is None
+    )  # took the merged record's place instead of going under the survivor
+    assert middle_now["version"] == middle["version"] + 1
+    assert result.json()["parent_id"] == middle["id"]

@@ -1,6 +1,10 @@
 """Bulk import: per-row report, duplicates within the file and against the registry, both modes."""
 
 import httpx
+import pytest
+
+from plaza_kit.errors import UnprocessableError
+from registry.imports.rows import csv_rows
 
 from .factories import create_company
 
@@ -78,3 +82,9 @@ async def test_import_input_problems_are_422(client: httpx.AsyncClient) -> None:
     assert unknown_column.status_code == 422
     empty = await client.post("/v1/companies/import", json={"rows": []})
     assert empty.status_code == 422
+
+
+def test_an_oversized_csv_cell_is_a_422() -> None:
+    """Python's csv module refuses cells over 128 KiB; that is the client's input, not a server error."""
+    with pytest.raises(UnprocessableError, match="line"):
+        csv_rows("name_en,country\n" + "x" * 140_000 + ",KR\n")

@@ -31,6 +31,7 @@ def make_engine(settings: ServiceSettings, application_name: str) -> AsyncEngine
         pool_size=settings.db_pool_size,
         max_overflow=settings.db_max_overflow,
         pool_pre_ping=True,
+        hide_parameters=True,  # statement parameters carry personal data: never into logs or errors
         connect_args={
             "server_settings": {
                 "application_name": application_name,

@@ -215,6 +215,9 @@ async def _integrity_error(request: Request, error: Exception) -> Response:
     )
 
 
+_RETRYABLE = frozenset({"40001", "40P01", "53200", "55P03"})
+
+
 async def _database_error(request: Request, error: Exception) -> Response:
     assert isinstance(error, DBAPIError)
     sqlstate = str(getattr(error.orig, "sqlstate", "") or getattr(error.orig, "pgcode", "") or "")
@@ -225,6 +228,16 @@ async def _database_error(request: Request, error: Exception) -> Response:
             title="Validation failed",
             instance=request.url.path,
             detail="A value is out of the range that can be stored.",
+        )
+    if sqlstate in _RETRYABLE:  # deadlock, serialization failure, lock table full: nothing was stored
+        logger.warning("database conflict, retryable", extra={"error": type(error).__name__})
+        return problem_response(
+            503,
+            slug="retry",
+            title="Try again",
+            instance=request.url.path,
+            detail="The request collided with concurrent changes and was rolled back; retry it.",
+            headers={"Retry-After": "1"},
         )
     if isinstance(error, OperationalError) or sqlstate.startswith(("08", "57")):
         logger.error("database unavailable", extra={"error": type(error).__name__})

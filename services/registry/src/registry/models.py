@@ -3,7 +3,7 @@
 from registry.companies.models import Company, CompanyIdentifier, CompanyProduct, CompanySector
 from registry.contacts.models import Contact
 from registry.db import idempotency
-from registry.duplicates.models import DistinctPair
+from registry.duplicates.models import DistinctPair, DuplicateCandidate
 from registry.history.models import CompanyChange
 from registry.organisations.models import Membership
 from registry.sectors.models import Sector
@@ -16,6 +16,7 @@ __all__ = [
     "CompanySector",
     "Contact",
     "DistinctPair",
+    "DuplicateCandidate",
     "Membership",
     "Sector",
     "idempotency",

@@ -1,11 +1,12 @@
-"""Applying client fields to a company: scalars, localized texts, identifiers, sectors and products."""
+"""Applying client fields to a company: scalars, localized texts, sectors and products (identifiers are
+stored by `registry.duplicates.guard.store_identifiers`, which needs the database)."""
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 
 from pydantic import BaseModel
 
 from registry.companies.derived import refresh_derived
-from registry.companies.models import Company, CompanyIdentifier, CompanyProduct, CompanySector
+from registry.companies.models import Company, CompanyProduct, CompanySector
 from registry.companies.schemas import CompanyFields, ProductIn
 
 _SCALARS = tuple(CompanyFields.model_fields)
@@ -31,20 +32,6 @@ def clear_texts(company: Company, field: str) -> None:
     """Remove every language of a localized text."""
     for language in ("ko", "ja", "en"):
         setattr(company, _TEXT_COLUMNS[field].format(language), None)
-
-
-def apply_identifiers(company: Company, changes: Mapping[str, str | None]) -> None:
-    """Set (value) or remove (None) one identifier per scheme."""
-    rows = {row.scheme: row for row in company.identifier_rows}
-    for scheme, value in changes.items():
-        row = rows.get(scheme)
-        if value is None:
-            if row is not None:
-                company.identifier_rows.remove(row)
-        elif row is None:
-            company.identifier_rows.append(CompanyIdentifier(scheme=scheme, value=value))
-        else:
-            row.value = value
 
 
 def replace_sectors(company: Company, codes: Iterable[str]) -> None:

@@ -164,7 +164,7 @@ class CompanyProduct(Base):
     __table_args__ = (
         CheckConstraint("hs_code ~ '^[0-9]{4}([0-9]{2}){0,3}$'", name="hs_code_digits"),
         CheckConstraint("coalesce(name_ko, name_ja, name_en) IS NOT NULL", name="has_name"),
-        Index("ix_company_product_hs_code", "hs_code", postgresql_ops={"hs_code": "text_pattern_ops"}),
+        Index("ix_company_product_hs_code", "hs_code"),
     )
 
     id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid7)

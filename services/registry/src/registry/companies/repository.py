@@ -1,7 +1,7 @@
 """Queries on the company tables; no commits here (the request boundary commits)."""
 
 import uuid
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -85,7 +85,10 @@ def _filtered(query: Select[Any], filters: CompanyFilters) -> Select[Any]:
     if filters.hs_code is not None:
         query = query.where(
             exists().where(
-                CompanyProduct.company_id == Company.id, CompanyProduct.hs_code.startswith(filters.hs_code)
+                CompanyProduct.company_id == Company.id,
+                # A range, not LIKE 'prefix%': it uses the btree index under generic plans too (':' > '9').
+                CompanyProduct.hs_code >= filters.hs_code,
+                CompanyProduct.hs_code < filters.hs_code + ":",
             )
         )
     if filters.member_of is not None:
@@ -171,26 +174,71 @@ async def identifier_owners(session: AsyncSession, pairs: Sequence[tuple[str, st
 
 
 async def name_candidates(
-    session: AsyncSession, keys: Sequence[str], *, excluding: uuid.UUID | None = None
+    session: AsyncSession,
+    keys: Sequence[str],
+    *,
+    excluding: Sequence[uuid.UUID] = (),
+    limit: int = 20,
 ) -> Sequence[Company]:
-    """Active companies sharing a duplicate key with `keys`."""
+    """Active companies sharing a duplicate key with `keys`, other than `excluding`."""
     if not keys:
         return []
     query = (
         select(Company)
         .where(Company.status == "active", Company.name_keys.overlap(list(keys)))
         .order_by(Company.id)
-        .limit(20)
+        .limit(limit)
     )
-    if excluding is not None:
-        query = query.where(Company.id != excluding)
+    if excluding:
+        query = query.where(Company.id.not_in(list(excluding)))
     return (await session.scalars(query)).all()
 
 
-async def lock_keys(session: AsyncSession, keys: Sequence[str]) -> None:
-    """Serialise concurrent creates of the same name until the transaction ends (advisory locks)."""
-    for key in sorted(keys):
-        await session.execute(select(func.pg_advisory_xact_lock(func.hashtextextended(f"registry:{key}", 0))))
+async def similar_companies(
+    session: AsyncSession, company_id: uuid.UUID, document: str, *, floor: float, limit: int = 10
+) -> list[tuple[uuid.UUID, float]]:
+    """Active companies whose search document is trigram-similar to `document` (at least `floor`)."""
+    if not document:
+        return []
+    score = cast(func.similarity(Company.search_document, document), Float)
+    query = (
+        select(Company.id, score)
+        .where(
+            Company.status == "active",
+            Company.id != company_id,
+            Company.search_document.bool_op("%")(document),
+            score >= floor,
+        )
+        .order_by(score.desc(), Company.id)
+        .limit(limit)
+    )
+    return [(row[0], float(row[1])) for row in await session.execute(query)]
+
+
+async def confirmed_among(
+    session: AsyncSession, keys: Sequence[str], confirmed: Sequence[uuid.UUID]
+) -> list[uuid.UUID]:
+    """The confirmed ids that really are name candidates (the pairs worth remembering as distinct)."""
+    if not keys or not confirmed:
+        return []
+    query = select(Company.id).where(
+        Company.id.in_(list(confirmed)), Company.status == "active", Company.name_keys.overlap(list(keys))
+    )
+    return list((await session.scalars(query)).all())
+
+
+async def lock_keys(session: AsyncSession, keys: Collection[str]) -> None:
+    """Serialise writers of the same names until the transaction ends (advisory locks), taken in one
+    statement in a global order so that two transactions locking overlapping sets cannot deadlock."""
+    if not keys:
+        return
+    await session.execute(
+        text(
+            "SELECT pg_advisory_xact_lock(hashtextextended('registry:' || key, 0)) "
+            "FROM unnest(CAST(:keys AS text[])) AS key ORDER BY hashtextextended('registry:' || key, 0)"
+        ),
+        {"keys": sorted(set(keys))},
+    )
 
 
 async def ancestors(session: AsyncSession, company_id: uuid.UUID) -> set[uuid.UUID]:

@@ -131,6 +131,12 @@ class CompanyUpdate(CompanyFields):
     identifiers: IdentifiersPatch | None = None
     sectors: list[SectorCode] | None = Field(default=None, max_length=30)
     products: list[ProductIn] | None = Field(default=None, max_length=100)
+    confirm_distinct_from: list[uuid.UUID] = Field(
+        default_factory=list,
+        max_length=50,
+        description="When a new name matches other companies (409 `candidates`): their ids, confirmed to be "
+        "different organisations.",
+    )
 
     @model_validator(mode="after")
     def _no_nulls_for_required(self) -> Self:

@@ -3,13 +3,11 @@
 import uuid
 from datetime import UTC, datetime
 
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from plaza_contracts import CursorCodec, Page
 from plaza_kit.auth import ensure_can_write
 from plaza_kit.concurrency import ensure_matches
-from plaza_kit.db import constraint_name
 from plaza_kit.errors import InvalidCursorError, NotFoundError, UnprocessableError
 from plaza_kit.identity import Principal
 from plaza_kit.pagination import decode_cursor
@@ -20,7 +18,7 @@ from registry.companies.presenter import snapshot, to_read
 from registry.companies.repository import CompanyFilters, SearchQuery
 from registry.companies.schemas import CompanyCreate, CompanyRead, CompanyUpdate
 from registry.duplicates import guard
-from registry.errors import DuplicateIdentifierError, MergedCompanyError
+from registry.errors import MergedCompanyError
 from registry.history.recorder import diff, record_change
 from registry.names import duplicate_key, fold
 from registry.sectors.service import ensure_sectors_exist
@@ -36,18 +34,6 @@ async def _ensure_parent(
         raise UnprocessableError(f"parent_id: no other company with id {parent_id}")
     if company_id is not None and company_id in await repository.ancestors(session, parent_id):
         raise UnprocessableError("parent_id: this company is above the proposed parent (a cycle)")
-
-
-async def _flush(session: AsyncSession) -> None:
-    """Flush, turning a lost race on an identifier into the same 409 the pre-check gives."""
-    try:
-        await session.flush()
-    except IntegrityError as error:
-        if constraint_name(error) == "uq_company_identifier_scheme":
-            raise DuplicateIdentifierError(
-                "an identifier was registered to another company meanwhile"
-            ) from error
-        raise
 
 
 def _identifier_values(data: CompanyCreate) -> dict[str, str]:
@@ -72,7 +58,6 @@ def new_company(data: CompanyCreate, *, owner_organisation_id: uuid.UUID | None)
     editing.apply_texts(company, "name", data.name, patch=False)
     if data.description is not None:
         editing.apply_texts(company, "description", data.description, patch=False)
-    editing.apply_identifiers(company, _identifier_values(data))
     editing.replace_sectors(company, data.sectors)
     editing.replace_products(company, data.products)
     refresh_derived(company)
@@ -88,8 +73,10 @@ async def create_company(session: AsyncSession, data: CompanyCreate, principal: 
     company = new_company(data, owner_organisation_id=principal.organisation_id)
     confirmed = await guard.ensure_name_is_new(session, company.name_keys, set(data.confirm_distinct_from))
     session.add(company)
-    await _flush(session)
+    await session.flush()
+    await guard.store_identifiers(session, company, identifiers)
     await guard.remember_distinct(session, company.id, confirmed)
+    await guard.record_similar(session, company)
     await record_change(
         session, company_id=company.id, action="created", principal=principal, changes=snapshot(company)
     )
@@ -149,19 +136,23 @@ async def update_company(
         changes = {
             scheme: getattr(patch.identifiers, scheme) for scheme in patch.identifiers.model_fields_set
         }
-        await guard.ensure_identifiers_free(
-            session, {s: v for s, v in changes.items() if v is not None}, company_id=company.id
-        )
-        editing.apply_identifiers(company, changes)
+        await guard.store_identifiers(session, company, changes)
     if patch.sectors is not None:
         editing.replace_sectors(company, patch.sectors)
     if patch.products is not None:
         editing.replace_products(company, patch.products)
+    keys_before = set(company.name_keys)
     editing.refresh_if_names_changed(company, fields)
+    if not set(company.name_keys) <= keys_before:  # a new name: the same duplicate control as a create
+        confirmed = await guard.ensure_name_is_new(
+            session, company.name_keys, set(patch.confirm_distinct_from), company_id=company.id
+        )
+        await guard.remember_distinct(session, company.id, confirmed)
+        await guard.record_similar(session, company)
     changes_made = diff(before, snapshot(company))
     if changes_made:
         company.updated_at = datetime.now(UTC)
-        await _flush(session)
+        await session.flush()
         await record_change(
             session, company_id=company.id, action="updated", principal=principal, changes=changes_made
         )

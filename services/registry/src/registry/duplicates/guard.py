@@ -10,12 +10,13 @@ import uuid
 from collections.abc import Collection, Mapping, Sequence
 from typing import Any
 
+from sqlalchemy import delete
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from registry.companies import repository
-from registry.companies.models import Company
-from registry.duplicates.models import DistinctPair
+from registry.companies.models import Company, CompanyIdentifier
+from registry.duplicates.models import DistinctPair, DuplicateCandidate
 from registry.errors import DuplicateIdentifierError, PossibleDuplicateError
 
 
@@ -45,19 +46,23 @@ async def ensure_identifiers_free(
 
 
 async def ensure_name_is_new(
-    session: AsyncSession, keys: Sequence[str], confirmed_distinct: Collection[uuid.UUID]
+    session: AsyncSession,
+    keys: Sequence[str],
+    confirmed_distinct: Collection[uuid.UUID],
+    *,
+    company_id: uuid.UUID | None = None,
 ) -> list[uuid.UUID]:
     """Refuse a name shared with unconfirmed candidates; returns the confirmed candidates' ids."""
     await repository.lock_keys(session, keys)
-    candidates = await repository.name_candidates(session, keys)
-    unconfirmed = [company for company in candidates if company.id not in confirmed_distinct]
+    excluded = [*confirmed_distinct, *([company_id] if company_id else [])]
+    unconfirmed = await repository.name_candidates(session, keys, excluding=excluded)
     if unconfirmed:
         raise PossibleDuplicateError(
             "a company with the same normalised name is already registered; if yours is a different "
             "organisation, send their ids in confirm_distinct_from",
             extensions={"candidates": [candidate_body(company) for company in unconfirmed]},
         )
-    return [company.id for company in candidates]
+    return await repository.confirmed_among(session, keys, list(confirmed_distinct))
 
 
 async def remember_distinct(
@@ -67,3 +72,55 @@ async def remember_distinct(
     rows = [{"low_id": min(company_id, other), "high_id": max(company_id, other)} for other in others]
     if rows:
         await session.execute(insert(DistinctPair).values(rows).on_conflict_do_nothing())
+
+
+SIMILARITY_FLOOR = 0.6
+
+
+async def record_similar(session: AsyncSession, company: Company) -> None:
+    """Queue companies with similar (not identical) names for review as likely duplicates."""
+    similar = await repository.similar_companies(
+        session, company.id, company.search_document, floor=SIMILARITY_FLOOR
+    )
+    rows = [
+        {"low_id": min(company.id, other), "high_id": max(company.id, other), "similarity": score}
+        for other, score in similar
+    ]
+    if rows:
+        statement = insert(DuplicateCandidate).values(rows)
+        await session.execute(
+            statement.on_conflict_do_update(
+                index_elements=["low_id", "high_id"], set_={"similarity": statement.excluded.similarity}
+            )
+        )
+
+
+async def store_identifiers(
+    session: AsyncSession, company: Company, changes: Mapping[str, str | None]
+) -> None:
+    """Set (value) or remove (None) identifiers of a flushed company.
+
+    Inserted with ON CONFLICT DO NOTHING, so a value another transaction registered first (the unique
+    constraint waits for it to commit) is detected without aborting this transaction, and the 409 can
+    still name the company that holds it.
+    """
+    if not changes:
+        return
+    await session.execute(
+        delete(CompanyIdentifier).where(
+            CompanyIdentifier.company_id == company.id, CompanyIdentifier.scheme.in_(list(changes))
+        )
+    )
+    wanted = {scheme: value for scheme, value in changes.items() if value is not None}
+    if wanted:
+        stored = await session.scalars(
+            insert(CompanyIdentifier)
+            .values([{"company_id": company.id, "scheme": s, "value": v} for s, v in sorted(wanted.items())])
+            .on_conflict_do_nothing()
+            .returning(CompanyIdentifier.scheme)
+        )
+        refused = {scheme: wanted[scheme] for scheme in set(wanted) - set(stored)}
+        await ensure_identifiers_free(session, refused, company_id=company.id)
+        if refused:
+            raise DuplicateIdentifierError(f"identifiers already registered: {sorted(refused)}")
+    await session.refresh(company, ["identifier_rows"])

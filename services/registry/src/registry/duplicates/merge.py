@@ -9,8 +9,9 @@ overlapping pairs serialise instead of deadlocking.
 
 import uuid
 from datetime import UTC, datetime
+from typing import Any
 
-from sqlalchemy import Uuid, and_, delete, exists, literal, select, update
+from sqlalchemy import Uuid, and_, case, delete, exists, literal, select, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
@@ -22,6 +23,7 @@ from registry.companies import repository
 from registry.companies.derived import refresh_derived
 from registry.companies.models import Company, CompanyIdentifier, CompanyProduct, CompanySector, CompanyStatus
 from registry.contacts.models import Contact
+from registry.duplicates.models import DistinctPair
 from registry.errors import DuplicateIdentifierError, MergedCompanyError
 from registry.history.recorder import record_change
 from registry.organisations.models import Membership
@@ -65,8 +67,9 @@ async def _ensure_identifiers_compatible(session: AsyncSession, survivor: Compan
         )
 
 
-async def _move_memberships(session: AsyncSession, survivor_id: uuid.UUID, merged_id: uuid.UUID) -> None:
-    """Memberships follow the survivor unless it already has the same one (or it would join itself)."""
+async def _move_memberships(session: AsyncSession, survivor_id: uuid.UUID, merged_id: uuid.UUID) -> list[Any]:
+    """Memberships follow the survivor unless it already has the same one (or it would join itself).
+    Returns the memberships dropped for that reason, for the history."""
     kept = aliased(Membership)
     as_member = exists().where(
         kept.member_id == survivor_id, kept.organisation_id == Membership.organisation_id
@@ -84,14 +87,24 @@ async def _move_memberships(session: AsyncSession, survivor_id: uuid.UUID, merge
         .where(Membership.organisation_id == merged_id, Membership.member_id != survivor_id, ~as_organisation)
         .values(organisation_id=survivor_id)
     )
-    await session.execute(
-        delete(Membership).where(
-            (Membership.member_id == merged_id) | (Membership.organisation_id == merged_id)
-        )
+    dropped = await session.execute(
+        delete(Membership)
+        .where((Membership.member_id == merged_id) | (Membership.organisation_id == merged_id))
+        .returning(Membership.organisation_id, Membership.member_id, Membership.role, Membership.joined_on)
     )
+    return [
+        {
+            "organisation_id": str(org),
+            "member_id": str(member),
+            "role": role,
+            "joined_on": str(joined) if joined else None,
+        }
+        for org, member, role, joined in dropped
+    ]
 
 
-async def _move_children(session: AsyncSession, survivor_id: uuid.UUID, merged_id: uuid.UUID) -> None:
+async def _move_owned_rows(session: AsyncSession, survivor_id: uuid.UUID, merged_id: uuid.UUID) -> None:
+    """Identifiers, contacts, sectors, products and confirmed-distinct pairs go to the survivor."""
     await session.execute(
         update(CompanyIdentifier)
         .where(CompanyIdentifier.company_id == merged_id)
@@ -100,7 +113,6 @@ async def _move_children(session: AsyncSession, survivor_id: uuid.UUID, merged_i
     await session.execute(
         update(Contact).where(Contact.company_id == merged_id).values(company_id=survivor_id)
     )
-    await _move_memberships(session, survivor_id, merged_id)
     await session.execute(
         insert(CompanySector)
         .from_select(
@@ -117,14 +129,48 @@ async def _move_children(session: AsyncSession, survivor_id: uuid.UUID, merged_i
         .where(CompanyProduct.company_id == merged_id)
         .values(company_id=survivor_id, position=CompanyProduct.position + 1000)
     )
-    await session.execute(
+    others = await session.scalars(
+        select(
+            case((DistinctPair.low_id == merged_id, DistinctPair.high_id), else_=DistinctPair.low_id)
+        ).where((DistinctPair.low_id == merged_id) | (DistinctPair.high_id == merged_id))
+    )
+    pairs = [
+        {"low_id": min(survivor_id, other), "high_id": max(survivor_id, other)}
+        for other in others
+        if other != survivor_id
+    ]
+    if pairs:
+        await session.execute(insert(DistinctPair).values(pairs).on_conflict_do_nothing())
+
+
+async def _repoint_companies(
+    session: AsyncSession, survivor: Company, merged: Company, now: datetime
+) -> dict[str, list[str]]:
+    """Children of the duplicate move under the survivor (those above the survivor take the duplicate's
+    place instead, so no cycle forms); redirects to the duplicate now point at the survivor. Each changed
+    record gets a new version, so ETags held by clients go stale."""
+    above = await repository.ancestors(session, survivor.id)
+    bump = {"version": Company.version + 1, "updated_at": now}
+    lifted = await session.scalars(
         update(Company)
-        .where(Company.parent_id == merged_id, Company.id != survivor_id)
-        .values(parent_id=survivor_id)
+        .where(Company.parent_id == merged.id, Company.id.in_(above))
+        .values(parent_id=merged.parent_id, **bump)
+        .returning(Company.id)
     )
-    await session.execute(
-        update(Company).where(Company.merged_into_id == merged_id).values(merged_into_id=survivor_id)
+    lifted_ids = [str(company_id) for company_id in lifted]
+    moved = await session.scalars(
+        update(Company)
+        .where(Company.parent_id == merged.id, Company.id != survivor.id)
+        .values(parent_id=survivor.id, **bump)
+        .returning(Company.id)
     )
+    redirected = await session.scalars(
+        update(Company)
+        .where(Company.merged_into_id == merged.id)
+        .values(merged_into_id=survivor.id, **bump)
+        .returning(Company.id)
+    )
+    return {"children": [str(i) for i in moved] + lifted_ids, "redirects": [str(i) for i in redirected]}
 
 
 async def merge_companies(
@@ -150,10 +196,12 @@ async def merge_companies(
         for field in _FILLABLE
         if getattr(survivor, field) is None and getattr(merged, field) is not None
     }
-    await _move_children(session, survivor.id, merged.id)
+    now = datetime.now(UTC)
+    dropped = await _move_memberships(session, survivor.id, merged.id)
+    await _move_owned_rows(session, survivor.id, merged.id)
+    repointed = await _repoint_companies(session, survivor, merged, now)
     if survivor.parent_id == merged.id:  # the survivor sat below its duplicate: take the duplicate's place
         survivor.parent_id = merged.parent_id if merged.parent_id != survivor.id else None
-    now = datetime.now(UTC)
     for field, value in filled.items():
         setattr(survivor, field, value)
     survivor.updated_at = now
@@ -163,7 +211,13 @@ async def merge_companies(
     await session.flush()
     await record_change(
         session, company_id=survivor.id, action="merged", principal=principal,
-        changes={"merged_id": str(merged.id), "reason": reason, "filled": sorted(filled)},
+        changes={
+            "merged_id": str(merged.id),
+            "reason": reason,
+            "filled": sorted(filled),
+            "dropped_memberships": dropped,
+            **repointed,
+        },
     )  # fmt: skip
     await record_change(
         session, company_id=merged.id, action="merged_away", principal=principal,

@@ -3,7 +3,7 @@
 import uuid
 from datetime import datetime
 
-from sqlalchemy import CheckConstraint, DateTime, ForeignKey, func
+from sqlalchemy import CheckConstraint, DateTime, Float, ForeignKey, func
 from sqlalchemy.orm import Mapped, mapped_column
 
 from registry.db import Base
@@ -18,3 +18,21 @@ class DistinctPair(Base):
     low_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("company.id", ondelete="CASCADE"), primary_key=True)
     high_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("company.id", ondelete="CASCADE"), primary_key=True)
     confirmed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+
+
+class DuplicateCandidate(Base):
+    """A likely duplicate found when a company was created or renamed: a similar, not identical, name.
+
+    Identical names are refused at the door (unless confirmed distinct); similar ones are let in and
+    queued here for review in `GET /v1/companies/duplicates`.
+    """
+
+    __tablename__ = "duplicate_candidate"
+    __table_args__ = (CheckConstraint("low_id < high_id", name="ordered"),)
+
+    low_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("company.id", ondelete="CASCADE"), primary_key=True)
+    high_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("company.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
+    similarity: Mapped[float] = mapped_column(Float)
+    detected_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())

@@ -3,7 +3,7 @@
 import uuid
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Response
+from fastapi import APIRouter, Response, status
 
 from plaza_contracts import Page
 from plaza_kit.auth import owner_only, requires
@@ -16,7 +16,7 @@ from registry.companies.presenter import to_read
 from registry.companies.schemas import CompanyRead
 from registry.duplicates import service
 from registry.duplicates.merge import merge_companies
-from registry.duplicates.schemas import DuplicatePair, MergeRequest
+from registry.duplicates.schemas import DistinctRequest, DuplicatePair, MergeRequest
 
 router = APIRouter(prefix="/v1/companies", tags=["duplicates"])
 
@@ -35,8 +35,9 @@ async def list_duplicates(
     cursor: CursorQuery = None,
     limit: LimitQuery = DEFAULT_LIMIT,
 ) -> Page[DuplicatePair]:
-    """Pairs of active companies whose names normalise to the same key (NFKC, case, legal-form affixes
-    such as 株式会社, ㈜ or Co., Ltd. ignored), except pairs confirmed to be different organisations."""
+    """Pairs of active companies that are probably one organisation: names that normalise to the same key
+    (NFKC, case, legal-form affixes such as 株式会社, ㈜ or Co., Ltd. ignored) or similar names found when
+    one was created or renamed. Pairs confirmed to be different organisations are left out."""
     return await service.list_duplicates(session, codec=codec, cursor=cursor, limit=limit)
 
 
@@ -60,3 +61,22 @@ async def merge(
     read = to_read(await merge_companies(session, company_id, body.merged_id, body.reason, principal))
     response.headers["ETag"] = entity_tag(read.version)
     return read
+
+
+@router.post(
+    "/{company_id}/distinct",
+    status_code=status.HTTP_204_NO_CONTENT,
+    operation_id="companies_confirm_distinct",
+    summary="Confirm two companies are different",
+    responses={403: MERGE_ERRORS[403], 404: MERGE_ERRORS[404]},
+    openapi_extra=owner_only(),
+)
+async def confirm_distinct(
+    company_id: uuid.UUID,
+    body: DistinctRequest,
+    session: SessionDep,
+    principal: Annotated[Principal, requires(Scope.REGISTRY_WRITE)],
+) -> Response:
+    """Dismiss a likely duplicate: the two are different organisations and stop being listed together."""
+    await service.confirm_distinct(session, company_id, body.other_id, principal)
+    return Response(status_code=status.HTTP_204_NO_CONTENT)

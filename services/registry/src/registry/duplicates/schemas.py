@@ -18,11 +18,26 @@ class CandidateRead(ContractModel):
 
 
 class DuplicatePair(ContractModel):
-    """Two active companies whose names normalise to the same key."""
+    """Two active companies that are probably the same organisation."""
 
     first: CandidateRead
     second: CandidateRead
-    matched_key: str = Field(description="The normalised name both share (legal-form affixes stripped).")
+    matched_key: str | None = Field(
+        default=None, description="The normalised name both share (legal-form affixes stripped), if any."
+    )
+    similarity: float | None = Field(
+        default=None, description="Trigram similarity (0–1) of their names, when they are similar, not equal."
+    )
+
+
+class DistinctRequest(InputModel):
+    """Another company that is a different organisation from the one in the path."""
+
+    other_id: uuid.UUID
+
+    model_config = ConfigDict(
+        json_schema_extra={"examples": [{"other_id": "01995a1e-ec00-7000-8000-0000000000ff"}]}
+    )
 
 
 class MergeRequest(InputModel):

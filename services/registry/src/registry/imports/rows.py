@@ -17,6 +17,13 @@ _IDENTIFIER_COLUMNS = ("jp_corporate_number", "kr_brn", "kr_crn", "lei")
 def csv_rows(text: str) -> list[dict[str, Any]]:
     """CSV with a header line → one create body per line (empty cells are absent fields)."""
     reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
+    try:
+        return _read(reader)
+    except csv.Error as error:
+        raise UnprocessableError(f"csv: line {reader.line_num}: {error}") from error
+
+
+def _read(reader: "csv.DictReader[str]") -> list[dict[str, Any]]:
     unknown = [column for column in reader.fieldnames or [] if column not in CSV_COLUMNS]
     if unknown:
         raise UnprocessableError(f"csv: unknown columns {unknown}; known: {', '.join(CSV_COLUMNS)}")

@@ -28,6 +28,12 @@ from registry.organisations.models import Membership
 _GOOD = {RowOutcome.created, RowOutcome.existing}
 
 
+def _row_error(index: int, error: ServiceError) -> list[Any]:
+    return list(error.errors or []) or field_errors(
+        [{"loc": ("body", "rows", index), "type": error.slug, "msg": error.detail}]
+    )
+
+
 async def _import_row(
     session: AsyncSession,
     index: int,
@@ -40,7 +46,10 @@ async def _import_row(
         async with session.begin_nested():
             company = await companies.create_company(session, data, principal)
     except DuplicateIdentifierError as error:
-        existing = uuid.UUID(str((error.extensions or {})["existing_id"]))
+        existing_id = (error.extensions or {}).get("existing_id")
+        if existing_id is None:  # lost a race to a concurrent writer: report, don't guess
+            return RowReport(row=row, outcome=RowOutcome.invalid, errors=_row_error(index, error))
+        existing = uuid.UUID(str(existing_id))
         if existing in created_rows:
             return RowReport(
                 row=row, outcome=RowOutcome.duplicate_in_file, duplicate_of_row=created_rows[existing]
@@ -53,10 +62,7 @@ async def _import_row(
             return RowReport(row=row, outcome=RowOutcome.duplicate_in_file, duplicate_of_row=in_file[0])
         return RowReport(row=row, outcome=RowOutcome.possible_duplicate, candidates=candidates)
     except ServiceError as error:
-        errors = list(error.errors or []) or field_errors(
-            [{"loc": ("body", "rows", index), "type": error.slug, "msg": error.detail}]
-        )
-        return RowReport(row=row, outcome=RowOutcome.invalid, errors=errors)
+        return RowReport(row=row, outcome=RowOutcome.invalid, errors=_row_error(index, error))
     created_rows[company.id] = row
     return RowReport(row=row, outcome=RowOutcome.created, company_id=company.id)
 

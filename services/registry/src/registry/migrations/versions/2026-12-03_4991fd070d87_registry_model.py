@@ -122,7 +122,6 @@ def upgrade() -> None:
         ["hs_code"],
         unique=False,
         schema="registry",
-        postgresql_ops={"hs_code": "text_pattern_ops"},
     )
     op.create_table(
         "company_sector",
@@ -197,6 +196,35 @@ def upgrade() -> None:
         schema="registry",
     )
     op.create_table(
+        "duplicate_candidate",
+        sa.Column("low_id", sa.Uuid(), nullable=False),
+        sa.Column("high_id", sa.Uuid(), nullable=False),
+        sa.Column("similarity", sa.Float(), nullable=False),
+        sa.Column("detected_at", sa.DateTime(timezone=True), server_default=sa.text("now()"), nullable=False),
+        sa.CheckConstraint("low_id < high_id", name=op.f("ck_duplicate_candidate_ordered")),
+        sa.ForeignKeyConstraint(
+            ["high_id"],
+            ["registry.company.id"],
+            name=op.f("fk_duplicate_candidate_high_id_company"),
+            ondelete="CASCADE",
+        ),
+        sa.ForeignKeyConstraint(
+            ["low_id"],
+            ["registry.company.id"],
+            name=op.f("fk_duplicate_candidate_low_id_company"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("low_id", "high_id", name=op.f("pk_duplicate_candidate")),
+        schema="registry",
+    )
+    op.create_index(
+        op.f("ix_duplicate_candidate_high_id"),
+        "duplicate_candidate",
+        ["high_id"],
+        unique=False,
+        schema="registry",
+    )
+    op.create_table(
         "membership",
         sa.Column("id", sa.Uuid(), nullable=False),
         sa.Column("organisation_id", sa.Uuid(), nullable=False),
@@ -236,6 +264,14 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    merged = op.get_bind().scalar(sa.text("SELECT count(*) FROM registry.company WHERE status = 'merged'"))
+    if merged:
+        raise RuntimeError(
+            f"{merged} companies are merged redirects; the earlier schema cannot tell them from active "
+            "companies. Delete them deliberately before downgrading."
+        )
+    op.drop_index(op.f("ix_duplicate_candidate_high_id"), table_name="duplicate_candidate", schema="registry")
+    op.drop_table("duplicate_candidate", schema="registry")
     op.drop_index(op.f("ix_membership_member_id"), table_name="membership", schema="registry")
     op.drop_table("membership", schema="registry")
     op.drop_table("distinct_pair", schema="registry")
@@ -247,7 +283,6 @@ def downgrade() -> None:
         "ix_company_product_hs_code",
         table_name="company_product",
         schema="registry",
-        postgresql_ops={"hs_code": "text_pattern_ops"},
     )
     op.drop_index(op.f("ix_company_product_company_id"), table_name="company_product", schema="registry")
     op.drop_table("company_product", schema="registry")
@@ -383,14 +418,19 @@ def _derive_search_columns() -> None:
     rows = connection.execute(
         sa.text("SELECT id, name_ko, name_ja, name_en, name_ja_kana, name_latin FROM registry.company")
     ).all()
-    for row in rows:
+    if rows:  # one executemany, not a statement per row
         connection.execute(
             sa.text(
                 "UPDATE registry.company SET name_keys = :name_keys, search_document = :search_document, "
                 "search_grams = :search_grams WHERE id = :id"
             ),
-            {
-                "id": row.id,
-                **derived_columns(row.name_ko, row.name_ja, row.name_en, row.name_ja_kana, row.name_latin),
-            },
+            [
+                {
+                    "id": row.id,
+                    **derived_columns(
+                        row.name_ko, row.name_ja, row.name_en, row.name_ja_kana, row.name_latin
+                    ),
+                }
+                for row in rows
+            ],
         )
