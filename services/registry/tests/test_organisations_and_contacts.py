@@ -117,3 +117,31 @@ async def test_history_records_who_changed_what(client: httpx.AsyncClient) -> No
     }
     assert entries[1]["actor_organisation_id"] == str(OWN_ORGANISATION)
     assert entries[1]["request_id"]
+
+
+async def test_only_organisations_have_members(client: httpx.AsyncClient) -> None:
+    plain = await create_company(client, name={"en": "Plain Maker"})
+    other = await create_company(client, name={"en": "Other Maker"})
+    refused = await client.post(f"/v1/organisations/{plain['id']}/members", json={"member_id": other["id"]})
+    assert refused.status_code == 422
+
+
+async def test_a_retried_contact_create_adds_one_person(
+    client: httpx.AsyncClient, identities: Identities
+) -> None:
+    company = await create_company(client)
+    headers = {
+        **identities.headers(Scope.REGISTRY_WRITE, Scope.CONTACTS_READ, organisation_id=OWN_ORGANISATION),
+        "Idempotency-Key": "contact-retry-1",
+    }
+    url = f"/v1/companies/{company['id']}/contacts"
+    first = await client.post(url, json={"name": {"ja": "佐藤花子"}}, headers=headers)
+    again = await client.post(url, json={"name": {"ja": "佐藤花子"}}, headers=headers)
+    assert first.status_code == again.status_code == 201
+    assert first.json() == again.json()
+    assert len((await client.get(url, headers=headers)).json()["items"]) == 1
+    long_name = await client.post(
+        url, json={"name": {"en": "x" * 201}}, headers={**headers, "Idempotency-Key": "k2"}
+    )
+    assert long_name.status_code == 422
+    assert long_name.json()["errors"][0]["pointer"] == "/name/en"

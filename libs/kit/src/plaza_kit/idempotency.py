@@ -11,18 +11,34 @@ Each service that uses it declares the table once on its metadata with `idempote
 
 import hashlib
 import json
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Annotated, Any
 
 from fastapi import Header
-from sqlalchemy import Column, DateTime, Integer, MetaData, String, Table, and_, delete, func, select, update
+from fastapi.responses import JSONResponse
+from sqlalchemy import (
+    Column,
+    DateTime,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    and_,
+    delete,
+    func,
+    select,
+    tuple_,
+    update,
+)
 from sqlalchemy.dialects.postgresql import JSONB, insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from plaza_kit.errors import UnprocessableError
 
 KEY_LIFETIME = timedelta(hours=24)
+PURGE_BATCH = 100  # expired keys removed by each claim, so the table stays small without a cron job
 
 IdempotencyKeyHeader = Annotated[
     str | None,
@@ -79,11 +95,9 @@ class IdempotencyStore:
     async def claim(self, session: AsyncSession, *, principal: str, key: str, digest: str) -> Replay | None:
         """None when this request owns the key (go on and create); the first answer when it was used."""
         table = self.table
-        await session.execute(
-            delete(table).where(
-                self._row(principal, key), table.c.created_at < datetime.now(UTC) - KEY_LIFETIME
-            )
-        )
+        expired = table.c.created_at < datetime.now(UTC) - KEY_LIFETIME
+        oldest = select(table.c.principal, table.c.key).where(expired).limit(PURGE_BATCH)
+        await session.execute(delete(table).where(tuple_(table.c.principal, table.c.key).in_(oldest)))
         claimed = await session.execute(
             insert(table)
             .values(principal=principal, key=key, fingerprint=digest)
@@ -118,10 +132,36 @@ class IdempotencyStore:
         )
 
 
+async def idempotent_create(
+    store: "IdempotencyStore",
+    session: AsyncSession,
+    *,
+    principal: str,
+    key: str | None,
+    path: str,
+    body: Any,
+    create: Callable[[], Awaitable[tuple[Any, str]]],
+) -> Any:
+    """Run `create` (returning the created JSON body and its Location) once per key; answer 201, or the
+    first answer again for a retry with the same key and body."""
+    if key:
+        digest = fingerprint("POST", path, body)
+        replay = await store.claim(session, principal=principal, key=key, digest=digest)
+        if replay is not None:
+            return replay_response(replay)
+    created, location = await create()
+    if key:
+        await store.remember(
+            session, principal=principal, key=key, status_code=201, body=created, location=location
+        )
+    headers = {"Location": location}
+    if isinstance(created, dict) and isinstance(created.get("version"), int):
+        headers["ETag"] = f'"{created["version"]}"'
+    return JSONResponse(created, status_code=201, headers=headers)
+
+
 def replay_response(replay: Replay) -> Any:
     """The first answer again, marked as a replay."""
-    from fastapi.responses import JSONResponse
-
     headers = {"Idempotent-Replayed": "true"}
     if replay.location:
         headers["Location"] = replay.location

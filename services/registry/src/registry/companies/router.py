@@ -10,7 +10,7 @@ from plaza_contracts import CountryCode, Page
 from plaza_kit.auth import owner_only, requires
 from plaza_kit.concurrency import IfMatchHeader, entity_tag
 from plaza_kit.db import SessionDep
-from plaza_kit.idempotency import IdempotencyKeyHeader, fingerprint, replay_response
+from plaza_kit.idempotency import IdempotencyKeyHeader, idempotent_create
 from plaza_kit.identity import Principal
 from plaza_kit.pagination import DEFAULT_LIMIT, CodecDep, CursorQuery, LimitQuery
 from plaza_kit.scopes import Scope
@@ -65,7 +65,6 @@ def _with_etag(response: Response, read: CompanyRead) -> CompanyRead:
 async def create_company(
     body: CompanyCreate,
     session: SessionDep,
-    response: Response,
     principal: Annotated[Principal, requires(Scope.REGISTRY_WRITE)],
     idempotency_key: IdempotencyKeyHeader = None,
 ) -> Any:
@@ -76,26 +75,20 @@ async def create_company(
     candidates unless you confirm them in `confirm_distinct_from`. The caller's organisation becomes the
     record's owner. Send an `Idempotency-Key` to make retries safe.
     """
-    digest = fingerprint("POST", "/v1/companies", body.model_dump(mode="json"))
-    if idempotency_key:
-        replay = await idempotency.claim(
-            session, principal=principal.subject, key=idempotency_key, digest=digest
-        )
-        if replay is not None:
-            return replay_response(replay)
-    read = to_read(await service.create_company(session, body, principal))
-    location = f"/v1/companies/{read.id}"
-    if idempotency_key:
-        await idempotency.remember(
-            session,
-            principal=principal.subject,
-            key=idempotency_key,
-            status_code=201,
-            body=json_body(read),
-            location=location,
-        )
-    response.headers["Location"] = location
-    return _with_etag(response, read)
+
+    async def create() -> tuple[Any, str]:
+        read = to_read(await service.create_company(session, body, principal))
+        return json_body(read), f"/v1/companies/{read.id}"
+
+    return await idempotent_create(
+        idempotency,
+        session,
+        principal=principal.subject,
+        key=idempotency_key,
+        path="/v1/companies",
+        body=body.model_dump(mode="json"),
+        create=create,
+    )
 
 
 @router.get("", operation_id="companies_list", summary="List and search companies")

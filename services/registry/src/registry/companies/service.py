@@ -13,7 +13,7 @@ from plaza_kit.identity import Principal
 from plaza_kit.pagination import decode_cursor
 from registry.companies import editing, repository
 from registry.companies.derived import refresh_derived, short_query_grams
-from registry.companies.models import Company, CompanyStatus
+from registry.companies.models import ORGANISATION_KINDS, Company, CompanyStatus
 from registry.companies.presenter import snapshot, to_read
 from registry.companies.repository import CompanyFilters, SearchQuery
 from registry.companies.schemas import CompanyCreate, CompanyRead, CompanyUpdate
@@ -30,8 +30,9 @@ async def _ensure_parent(
     """The parent must be another active body, and not below this one (no cycles)."""
     if parent_id is None:
         return
-    if parent_id == company_id or await repository.get(session, parent_id) is None:
-        raise UnprocessableError(f"parent_id: no other company with id {parent_id}")
+    parent = await repository.get(session, parent_id)
+    if parent_id == company_id or parent is None or parent.status is not CompanyStatus.active:
+        raise UnprocessableError(f"parent_id: no other active company with id {parent_id}")
     if company_id is not None and company_id in await repository.ancestors(session, parent_id):
         raise UnprocessableError("parent_id: this company is above the proposed parent (a cycle)")
 
@@ -217,3 +218,16 @@ def _cursor_rank(value: object) -> float:
     if isinstance(value, bool) or not isinstance(value, int | float):
         raise InvalidCursorError("the cursor is malformed")
     return float(value)
+
+
+async def get_organisation_for_write(
+    session: AsyncSession, organisation_id: uuid.UUID, principal: Principal
+) -> Company:
+    """An organisation (government body or association) locked for a change of its members."""
+    organisation = await get_writable(session, organisation_id, principal)
+    if organisation.kind not in ORGANISATION_KINDS:
+        raise UnprocessableError(
+            f"{organisation_id} is a {organisation.kind.value}; "
+            "only government bodies and associations have members"
+        )
+    return organisation

@@ -13,10 +13,12 @@ from pydantic import Field
 from plaza_contracts import ContractModel
 from plaza_kit.auth import owner_only, requires
 from plaza_kit.db import SessionDep
+from plaza_kit.idempotency import IdempotencyKeyHeader, idempotent_create
 from plaza_kit.identity import Principal
 from plaza_kit.scopes import Scope
 from registry.contacts import service
 from registry.contacts.schemas import ContactCreate, ContactRead, ContactUpdate
+from registry.db import idempotency
 
 router = APIRouter(prefix="/v1/companies/{company_id}/contacts", tags=["contacts"])
 NOT_FOUND: dict[int | str, dict[str, Any]] = {404: {"description": "No such company or contact"}}
@@ -45,6 +47,7 @@ async def list_contacts(
     status_code=status.HTTP_201_CREATED,
     operation_id="contacts_create",
     summary="Add a contact",
+    response_model=ContactRead,
     responses=WRITE_ERRORS,
     openapi_extra=owner_only(),
 )
@@ -52,13 +55,24 @@ async def add_contact(
     company_id: uuid.UUID,
     body: ContactCreate,
     session: SessionDep,
-    response: Response,
     principal: Annotated[Principal, requires(Scope.REGISTRY_WRITE, Scope.CONTACTS_READ)],
-) -> ContactRead:
-    """Add a person to a company your organisation owns."""
-    contact = await service.add_contact(session, company_id, body, principal)
-    response.headers["Location"] = f"/v1/companies/{company_id}/contacts/{contact.id}"
-    return service.to_read(contact)
+    idempotency_key: IdempotencyKeyHeader = None,
+) -> Any:
+    """Add a person to a company your organisation owns; send an `Idempotency-Key` to make retries safe."""
+
+    async def create() -> tuple[Any, str]:
+        contact = service.to_read(await service.add_contact(session, company_id, body, principal))
+        return contact.model_dump(mode="json"), f"/v1/companies/{company_id}/contacts/{contact.id}"
+
+    return await idempotent_create(
+        idempotency,
+        session,
+        principal=principal.subject,
+        key=idempotency_key,
+        path=f"/v1/companies/{company_id}/contacts",
+        body=body.model_dump(mode="json"),
+        create=create,
+    )
 
 
 @router.get("/{contact_id}", operation_id="contacts_get", summary="Get a contact", responses=NOT_FOUND)

@@ -5,7 +5,7 @@ from typing import Annotated, Any, Literal, Self
 
 from pydantic import ConfigDict, Field, StringConstraints, model_validator
 
-from plaza_contracts import ContractModel, InputModel, LocalizedText, UtcDateTime
+from plaza_contracts import ContractModel, InputModel, UtcDateTime
 from registry.companies.schemas import TextsRead
 
 Title = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
@@ -25,10 +25,24 @@ _EXAMPLE: dict[str, Any] = {
 }
 
 
+class PersonNames(InputModel):
+    """A person's name in Korean, Japanese and/or English (at least one)."""
+
+    ko: PersonName | None = None
+    ja: PersonName | None = None
+    en: PersonName | None = None
+
+    @model_validator(mode="after")
+    def _at_least_one(self) -> Self:
+        if not (self.ko or self.ja or self.en):
+            raise ValueError("at least one of ko, ja, en is required")
+        return self
+
+
 class ContactCreate(InputModel):
     """A person at a company."""
 
-    name: LocalizedText
+    name: PersonNames
     title: Title | None = None
     email: Email | None = None
     phone: Phone | None = None

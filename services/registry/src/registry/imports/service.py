@@ -7,13 +7,15 @@ from typing import Any
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from plaza_contracts import uuid7
 from plaza_kit.errors import ServiceError, UnprocessableError, field_errors
 from plaza_kit.identity import Principal
 from registry.companies import service as companies
 from registry.companies.models import Company
 from registry.companies.schemas import CompanyCreate
-from registry.companies.service import get_writable
+from registry.companies.service import get_organisation_for_write
 from registry.errors import DuplicateIdentifierError, PossibleDuplicateError
+from registry.history.recorder import record_change
 from registry.imports.rows import csv_rows, validate_row
 from registry.imports.schemas import (
     ImportMode,
@@ -67,23 +69,34 @@ async def _import_row(
     return RowReport(row=row, outcome=RowOutcome.created, company_id=company.id)
 
 
-async def _link_members(session: AsyncSession, request: ImportRequest, reports: list[RowReport]) -> None:
+async def _link_members(
+    session: AsyncSession, request: ImportRequest, reports: list[RowReport], principal: Principal
+) -> None:
+    organisation_id = request.member_of
     members = [report.company_id for report in reports if report.outcome in _GOOD and report.company_id]
-    if request.member_of is None or not members:
+    if organisation_id is None or not members:
         return
     values = [
         {
-            "id": uuid.uuid4(),
-            "organisation_id": request.member_of,
+            "id": uuid7(),
+            "organisation_id": organisation_id,
             "member_id": member,
             "role": request.role,
             "joined_on": request.joined_on,
         }
         for member in dict.fromkeys(members)
-        if member != request.member_of
+        if member != organisation_id
     ]
-    if values:
-        await session.execute(insert(Membership).values(values).on_conflict_do_nothing())
+    if not values:
+        return
+    added = await session.scalars(
+        insert(Membership).values(values).on_conflict_do_nothing().returning(Membership.member_id)
+    )
+    for member_id in added:
+        await record_change(
+            session, company_id=member_id, action="membership_added", principal=principal,
+            changes={"organisation_id": str(organisation_id), "role": request.role, "via": "import"},
+        )  # fmt: skip
 
 
 async def run_import(session: AsyncSession, request: ImportRequest, principal: Principal) -> ImportReport:
@@ -91,7 +104,7 @@ async def run_import(session: AsyncSession, request: ImportRequest, principal: P
     if request.member_of is not None:
         if await session.get(Company, request.member_of) is None:
             raise UnprocessableError(f"member_of: no organisation with id {request.member_of}")
-        await get_writable(session, request.member_of, principal)
+        await get_organisation_for_write(session, request.member_of, principal)
     raw_rows: list[Any] = csv_rows(request.csv) if request.csv is not None else list(request.rows or [])
     if not raw_rows:
         raise UnprocessableError("the import has no rows")
@@ -107,7 +120,7 @@ async def run_import(session: AsyncSession, request: ImportRequest, principal: P
     rejected = sum(report.outcome not in _GOOD for report in reports)
     commit = not request.dry_run and (request.mode is ImportMode.valid_only or rejected == 0)
     if commit:
-        await _link_members(session, request, reports)
+        await _link_members(session, request, reports, principal)
         await transaction.commit()
     else:
         await transaction.rollback()

@@ -8,9 +8,9 @@ from pydantic import ConfigDict, Field
 
 from plaza_contracts import Page
 from plaza_kit.auth import owner_only, requires
-from plaza_kit.concurrency import entity_tag
 from plaza_kit.db import SessionDep
 from plaza_kit.errors import UnprocessableError
+from plaza_kit.idempotency import IdempotencyKeyHeader, idempotent_create
 from plaza_kit.identity import Principal
 from plaza_kit.pagination import DEFAULT_LIMIT, CodecDep, CursorQuery, LimitQuery
 from plaza_kit.scopes import Scope
@@ -19,6 +19,7 @@ from registry.companies.models import ORGANISATION_KINDS, CompanyKind
 from registry.companies.presenter import to_read
 from registry.companies.repository import CompanyFilters
 from registry.companies.schemas import CompanyCreate, CompanyRead
+from registry.db import idempotency
 from registry.organisations import service
 from registry.organisations.schemas import MembershipCreate, MembershipRead
 
@@ -73,21 +74,33 @@ async def list_organisations(
     status_code=status.HTTP_201_CREATED,
     operation_id="organisations_create",
     summary="Register an organisation",
+    response_model=CompanyRead,
     responses={409: {"description": "Duplicate identifier or name (see companies_create)"}},
 )
 async def create_organisation(
     body: OrganisationCreate,
     session: SessionDep,
-    response: Response,
     principal: Annotated[Principal, requires(Scope.REGISTRY_WRITE)],
-) -> CompanyRead:
-    """Register a partner organisation, consortium or association; the caller's organisation owns it."""
+    idempotency_key: IdempotencyKeyHeader = None,
+) -> Any:
+    """Register a partner organisation, consortium or association; the caller's organisation owns it.
+    Same checks as a company create; send an `Idempotency-Key` to make retries safe."""
     if body.kind not in ORGANISATION_KINDS:
         raise UnprocessableError("kind: an organisation is a government_body or an association")
-    read = to_read(await companies.create_company(session, body, principal))
-    response.headers["Location"] = f"/v1/companies/{read.id}"
-    response.headers["ETag"] = entity_tag(read.version)
-    return read
+
+    async def create() -> tuple[Any, str]:
+        read = to_read(await companies.create_company(session, body, principal))
+        return read.model_dump(mode="json"), f"/v1/companies/{read.id}"
+
+    return await idempotent_create(
+        idempotency,
+        session,
+        principal=principal.subject,
+        key=idempotency_key,
+        path="/v1/organisations",
+        body=body.model_dump(mode="json"),
+        create=create,
+    )
 
 
 @router.get(

@@ -14,7 +14,7 @@ from plaza_kit.identity import Principal
 from plaza_kit.pagination import decode_cursor
 from registry.companies.models import Company
 from registry.companies.schemas import TextsRead
-from registry.companies.service import get_writable
+from registry.companies.service import get_organisation_for_write, get_writable
 from registry.history.recorder import record_change
 from registry.organisations.models import Membership
 from registry.organisations.schemas import BodyRef, MembershipCreate, MembershipRead
@@ -44,7 +44,7 @@ async def add_member(
     session: AsyncSession, organisation_id: uuid.UUID, data: MembershipCreate, principal: Principal
 ) -> MembershipRead:
     """Add a member; only the organisation's owner (or an admin) may. The same member twice is a 409."""
-    organisation = await get_writable(session, organisation_id, principal)
+    organisation = await get_organisation_for_write(session, organisation_id, principal)
     member = await session.get(Company, data.member_id)
     if member is None or member.merged_into_id is not None:
         raise UnprocessableError(f"member_id: no active company with id {data.member_id}")
