@@ -125,17 +125,20 @@ def _like_pattern(text: str) -> str:
 
 
 def _match_and_rank(search: SearchQuery) -> tuple[Any, Any]:
-    """The WHERE condition and the relevance (higher first) of a search."""
+    """The WHERE condition and the relevance (higher first) of a search.
+
+    Groups: an exact normalised name (3), a name containing the query (2), a similar name (1). Within the
+    first two, shorter names come first; only the third group needs `word_similarity`, whose cost per
+    matching row would otherwise dominate common queries at 100,000 companies.
+    """
     exact = Company.name_keys.contains([search.key]) if search.key else literal(False)
+    shortness = 1.0 / (1 + func.length(Company.search_document))
     if search.grams is not None:
-        match = Company.search_grams.contains(search.grams)
-        closeness = 1.0 / (1 + func.length(Company.search_document))
-        rank = case((exact, 3.0), else_=2.0) + closeness
-        return match, rank
+        return Company.search_grams.contains(search.grams), case((exact, 3.0), else_=2.0) + shortness
     contains = Company.search_document.like(_like_pattern(search.text))
     similar = Company.search_document.bool_op("%>")(search.text)
     closeness = cast(func.word_similarity(search.text, Company.search_document), Float)
-    rank = case((exact, 3.0), (contains, 2.0), else_=1.0) + closeness
+    rank = case((exact, 3.0 + shortness), (contains, 2.0 + shortness), else_=1.0 + closeness)
     return or_(contains, similar), rank
 
 
@@ -147,18 +150,20 @@ async def search_page(
     after: tuple[float, uuid.UUID] | None,
     limit: int,
 ) -> Sequence[tuple[Company, float]]:
-    """Up to `limit` (company, relevance) pairs, most relevant first, after the keyset position `after`."""
+    """Up to `limit` (company, relevance) pairs, most relevant first, after the keyset position `after`.
+
+    One query, no self-join: PostgreSQL 15/16 would otherwise plan a hash join over the whole table.
+    """
     match, rank = _match_and_rank(search)
-    ranked = _filtered(select(Company.id, rank.label("rank")), filters).where(match).subquery()
     query = (
-        select(Company, ranked.c.rank)
-        .join(ranked, ranked.c.id == Company.id)
-        .order_by(ranked.c.rank.desc(), Company.id)
+        _filtered(select(Company, rank.label("rank")), filters)
+        .where(match)
+        .order_by(rank.desc(), Company.id)
         .limit(limit)
         .options(*WITH_DETAILS)
     )
     if after is not None:
-        query = query.where(tuple_(-ranked.c.rank, ranked.c.id) > tuple_(-after[0], after[1]))
+        query = query.where(tuple_(-rank, Company.id) > tuple_(-after[0], after[1]))
     rows = (await session.execute(query)).all()
     return [(row[0], float(row[1])) for row in rows]
 
