@@ -280,3 +280,13 @@ def machine_usage(before: tuple[int, int, int], after: tuple[int, int, int]) -> 
         f"machine during the load: {busy / total:.0%} busy, {idle / total:.0%} idle, "
         f"{steal / total:.0%} stolen by the hypervisor"
     )
+
+
+def redis_cpu_seconds(url: str) -> float:
+    """User + system CPU time the Redis server has used so far (its `INFO cpu`), whoever it served."""
+    client = redis.Redis.from_url(url, socket_timeout=2)
+    try:
+        info: dict[str, Any] = client.info("cpu")
+        return float(info["used_cpu_user"]) + float(info["used_cpu_sys"])
+    finally:
+        client.close()
