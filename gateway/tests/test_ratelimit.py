@@ -1,11 +1,13 @@
 """Token buckets: the arithmetic, the headers, and one bucket shared by two limiters through Redis."""
 
+import time
 import uuid
+from typing import Any
 
 import pytest
 from redis.asyncio import Redis
 
-from gateway.ratelimit import Decision, LocalBuckets, RateLimit, RateLimiter
+from gateway.ratelimit import Decision, LocalBuckets, RateLimit, RateLimiter, lease_size
 from plaza_dev.testing import redis_url_for_tests
 
 
@@ -72,3 +74,41 @@ async def test_without_redis_the_limiter_falls_back_to_local_buckets() -> None:
         assert not (await limiter.take(client, limit)).allowed
     finally:
         await unreachable.aclose()
+
+
+def test_leases_only_for_very_high_limits() -> None:
+    assert lease_size(RateLimit(rate_per_minute=1200, burst=200)) == 1  # the demo partners: no lease
+    assert lease_size(RateLimit(rate_per_minute=5_999, burst=10_000)) == 1
+    assert lease_size(RateLimit(rate_per_minute=600, burst=100)) == 1
+    assert lease_size(RateLimit(rate_per_minute=240_000, burst=2_000)) == 100  # 1/20 of the burst
+    assert lease_size(RateLimit(rate_per_minute=60_000, burst=100_000)) == 250  # a quarter second of rate
+
+
+async def test_leases_cut_round_trips_and_never_loosen_the_shared_limit(
+    redis: Redis, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    prefix = f"plaza:test:{uuid.uuid4().hex}:"
+    first, second = RateLimiter(redis, prefix), RateLimiter(redis, prefix)
+    round_trips = 0
+    for limiter in (first, second):
+        original = limiter._run
+
+        async def counted(*args: Any, _original: Any = original) -> list[Any]:
+            nonlocal round_trips
+            round_trips += 1
+            return list(await _original(*args))
+
+        monkeypatch.setattr(limiter, "_run", counted)
+    client, limit = uuid.uuid4(), RateLimit(rate_per_minute=24_000, burst=2_000)  # 400/s, lease 100
+    started = time.monotonic()
+    try:
+        outcomes = [await (first if i % 7 else second).take(client, limit) for i in range(1_500)]
+        assert all(decision.allowed for decision in outcomes)
+        assert round_trips < 1_500 / 10  # one round trip per request without leases
+        outcomes += [await (first if i % 7 else second).take(client, limit) for i in range(2_500)]
+        refill = (time.monotonic() - started) * limit.per_second
+        allowed = sum(decision.allowed for decision in outcomes)
+        assert allowed <= limit.burst + refill + 1  # leftovers of a lease only ever make the limit stricter
+        assert not all(decision.allowed for decision in outcomes)
+    finally:
+        await redis.delete(f"{prefix}ratelimit:{client}")

@@ -2,7 +2,8 @@
 
 Each client has a bucket of `burst` tokens refilled at `rate_per_minute / 60` tokens a second; a request
 takes one token or is refused with 429. With `GATEWAY_REDIS_URL` set, the bucket lives in Redis and one
-atomic Lua script (one round trip) takes the token, so every gateway replica enforces the same limit; the
+atomic Lua script (one round trip) takes the token (or, for clients with very high limits, a short lease of
+a few tokens), so every gateway replica enforces the same limit; the
 script reads Redis's own clock, so replicas' clocks do not matter. If Redis cannot be reached, each replica
 falls back to its own bucket (limits then hold per replica) rather than refusing all traffic.
 
@@ -106,10 +107,12 @@ class LocalBuckets:
         return Decision(allowed, tokens, limit)
 
 
-# KEYS[1]: the bucket; ARGV: tokens per second, burst. Returns {allowed (0/1), tokens left (string)}.
+# KEYS[1]: the bucket; ARGV: tokens per second, burst, tokens wanted (a lease, at least 1).
+# Returns {tokens granted (0 when refused), tokens left in the bucket (string)}.
 _TAKE_SCRIPT = """
 local rate = tonumber(ARGV[1])
 local burst = tonumber(ARGV[2])
+local wanted = tonumber(ARGV[3])
 local clock = redis.call('TIME')
 local now = tonumber(clock[1]) * 1000 + math.floor(tonumber(clock[2]) / 1000)
 local state = redis.call('HMGET', KEYS[1], 'tokens', 'at')
@@ -120,22 +123,45 @@ if tokens == nil or at == nil then
   at = now
 end
 tokens = math.min(burst, tokens + math.max(0, now - at) * rate / 1000)
-local allowed = 0
-if tokens >= 1 then
-  tokens = tokens - 1
-  allowed = 1
-end
+local granted = math.min(wanted, math.floor(tokens))
+tokens = tokens - granted
 redis.call('HSET', KEYS[1], 'tokens', tostring(tokens), 'at', tostring(now))
 redis.call('PEXPIRE', KEYS[1], math.ceil(burst * 1000 / rate) + 1000)
-return {allowed, tostring(tokens)}
+return {granted, tostring(tokens)}
 """
+
+LEASE_SECONDS = 0.25  # how long a replica may keep tokens it took ahead; unused ones are forfeited
+LEASE_SHARE_OF_BURST = 20  # a lease is at most 1/20 of the burst, so leases cannot blur a limit much
+LEASE_MIN_PER_SECOND = 100.0  # below this rate a round trip per request costs little: no leases
+
+
+def lease_size(limit: RateLimit) -> int:
+    """Tokens a replica takes from Redis at once for a client with `limit`.
+
+    One token per round trip for ordinary limits (under 100 a second, e.g. the demo clients), more for clients
+    allowed thousands of requests a second, whose per-request round trip would otherwise cost the gateway
+    more than the rest of the request. Leasing only ever makes the shared limit stricter: tokens are taken
+    from the shared bucket before they are spent, and leftovers expire.
+    """
+    if limit.per_second < LEASE_MIN_PER_SECOND:
+        return 1
+    return max(1, min(limit.burst // LEASE_SHARE_OF_BURST, math.floor(limit.per_second * LEASE_SECONDS)))
+
+
+@dataclass(slots=True)
+class _Lease:
+    tokens: int
+    bucket_left: float  # what the shared bucket held after the lease was taken
+    expires: float
 
 
 class RateLimiter:
     """Takes tokens from Redis when configured (falling back to local buckets), else locally.
 
-    Requests arriving in the same event-loop turn share one pipelined round trip (one `EVALSHA` each):
-    under load that keeps Redis's cost per request small, and alone a request still waits one round trip.
+    Requests arriving in the same event-loop turn share one pipelined round trip, with one `EVALSHA` per
+    client taking as many tokens as that client has waiting requests; clients with very high limits also
+    take a short lease ahead (`lease_size`), so Redis's cost per request stays small. With ordinary limits
+    every token still comes from the shared bucket when it is spent.
     """
 
     def __init__(self, redis: Redis | None, prefix: str) -> None:
@@ -143,7 +169,8 @@ class RateLimiter:
         self._prefix = prefix + "ratelimit:"
         self._local = LocalBuckets()
         self._sha = hashlib.sha1(_TAKE_SCRIPT.encode()).hexdigest()  # noqa: S324 (Redis names scripts so)
-        self._pending: list[tuple[str, RateLimit, asyncio.Future[Decision]]] = []
+        self._pending: list[tuple[uuid.UUID, RateLimit, asyncio.Future[Decision]]] = []
+        self._leases: dict[uuid.UUID, _Lease] = {}
         self._flushes: set[asyncio.Task[None]] = set()  # strong references: the loop keeps only weak ones
         self._warned_at = 0.0
 
@@ -151,8 +178,11 @@ class RateLimiter:
         """Take a token for one request of `client_id`."""
         if self._redis is None:
             return self._local.take(client_id, limit)
+        leased = self._from_lease(client_id, limit)
+        if leased is not None:
+            return leased
         future: asyncio.Future[Decision] = asyncio.get_running_loop().create_future()
-        self._pending.append((f"{self._prefix}{client_id}", limit, future))
+        self._pending.append((client_id, limit, future))
         if len(self._pending) == 1:
             task = asyncio.get_running_loop().create_task(self._flush(self._redis))
             self._flushes.add(task)
@@ -168,26 +198,62 @@ class RateLimiter:
                 )
             return self._local.take(client_id, limit)
 
+    def _from_lease(self, client_id: uuid.UUID, limit: RateLimit) -> Decision | None:
+        lease = self._leases.get(client_id)
+        if lease is None:
+            return None
+        if lease.tokens < 1 or time.monotonic() > lease.expires:
+            del self._leases[client_id]
+            return None
+        lease.tokens -= 1
+        return Decision(True, lease.bucket_left + lease.tokens, limit)
+
     async def _flush(self, redis: Redis) -> None:
         batch, self._pending = self._pending, []
+        waiting: dict[uuid.UUID, tuple[RateLimit, list[asyncio.Future[Decision]]]] = {}
+        for client_id, limit, future in batch:
+            waiting.setdefault(client_id, (limit, []))[1].append(future)
         try:
-            results = await self._run(redis, batch)
+            results = await self._run(redis, waiting)
             if any(isinstance(result, NoScriptError) for result in results):
                 await redis.script_load(_TAKE_SCRIPT)  # Redis restarted or flushed its scripts
-                results = await self._run(redis, batch)
+                results = await self._run(redis, waiting)
         except Exception as error:  # every waiter must get an answer, whatever went wrong
-            results = [error] * len(batch)
-        for (_, limit, future), result in zip(batch, results, strict=True):
+            results = [error] * len(waiting)
+        for (client_id, (limit, futures)), result in zip(waiting.items(), results, strict=True):
+            if isinstance(result, BaseException):
+                for future in futures:
+                    if not future.done():
+                        future.set_exception(result)
+                continue
+            self._hand_out(client_id, limit, futures, int(result[0]), float(result[1]))
+
+    def _hand_out(
+        self,
+        client_id: uuid.UUID,
+        limit: RateLimit,
+        futures: list[asyncio.Future[Decision]],
+        granted: int,
+        bucket_left: float,
+    ) -> None:
+        """Granted tokens go to the waiting requests in arrival order; the rest becomes a lease."""
+        for index, future in enumerate(futures):
             if future.done():
                 continue
-            if isinstance(result, BaseException):
-                future.set_exception(result)
-            else:
-                allowed, tokens = result
-                future.set_result(Decision(bool(int(allowed)), float(tokens), limit))
+            allowed = index < granted
+            left = bucket_left + max(0, granted - index - 1)
+            future.set_result(Decision(allowed, left, limit))
+        spare = granted - len(futures)
+        if spare > 0:
+            self._leases[client_id] = _Lease(spare, bucket_left, time.monotonic() + LEASE_SECONDS)
 
-    async def _run(self, redis: Redis, batch: list[tuple[str, RateLimit, Any]]) -> list[Any]:
+    async def _run(
+        self, redis: Redis, waiting: dict[uuid.UUID, tuple[RateLimit, list[asyncio.Future[Decision]]]]
+    ) -> list[Any]:
         async with redis.pipeline(transaction=False) as pipe:
-            for key, limit, _ in batch:
-                pipe.evalsha(self._sha, 1, key, limit.per_second, limit.burst)
+            for client_id, (limit, futures) in waiting.items():
+                wanted = len(futures) + lease_size(limit) - 1
+                pipe.evalsha(
+                    self._sha, 1, f"{self._prefix}{client_id}", limit.per_second, limit.burst, wanted
+                )
             return list(await pipe.execute(raise_on_error=False))
