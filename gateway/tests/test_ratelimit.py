@@ -1,5 +1,6 @@
 """Token buckets: the arithmetic, the headers, and one bucket shared by two limiters through Redis."""
 
+import asyncio
 import time
 import uuid
 from typing import Any
@@ -112,3 +113,24 @@ async def test_leases_cut_round_trips_and_never_loosen_the_shared_limit(
         assert not all(decision.allowed for decision in outcomes)
     finally:
         await redis.delete(f"{prefix}ratelimit:{client}")
+
+
+async def test_a_client_well_under_its_limit_forfeits_little(
+    redis: Redis, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Leases follow use: a slow client does not take a quarter second's worth of its limit each time."""
+    monkeypatch.setattr("gateway.ratelimit.LEASE_SECONDS", 0.005)
+    prefix = f"plaza:test:{uuid.uuid4().hex}:"
+    limiter = RateLimiter(redis, prefix)
+    client, limit = uuid.uuid4(), RateLimit(rate_per_minute=6_000_000, burst=1_000_000)  # lease up to 25,000
+    key = f"{prefix}ratelimit:{client}"
+    try:
+        for _ in range(40):
+            for _ in range(5):  # a small burst, then a pause longer than a lease lives
+                assert (await limiter.take(client, limit)).allowed
+            await asyncio.sleep(0.01)
+        taken = limit.burst - float(await redis.hget(key, "tokens") or 0)
+        refilled_at_most = 100_000 * 1.0  # 100,000 a second over well under a second
+        assert taken <= 200 * 4 + refilled_at_most  # 200 requests: a few tokens each at worst, not 25,000
+    finally:
+        await redis.delete(key)

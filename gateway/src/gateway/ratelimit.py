@@ -136,12 +136,13 @@ LEASE_MIN_PER_SECOND = 100.0  # below this rate a round trip per request costs l
 
 
 def lease_size(limit: RateLimit) -> int:
-    """Tokens a replica takes from Redis at once for a client with `limit`.
+    """The most tokens a replica takes from Redis at once for a client with `limit`.
 
     One token per round trip for ordinary limits (under 100 a second, e.g. the demo clients), more for clients
     allowed thousands of requests a second, whose per-request round trip would otherwise cost the gateway
     more than the rest of the request. Leasing only ever makes the shared limit stricter: tokens are taken
-    from the shared bucket before they are spent, and leftovers expire.
+    from the shared bucket before they are spent, and leftovers expire. The lease actually taken follows the
+    client's use (see `RateLimiter._next_lease`), so a client well under its limit forfeits little.
     """
     if limit.per_second < LEASE_MIN_PER_SECOND:
         return 1
@@ -151,6 +152,7 @@ def lease_size(limit: RateLimit) -> int:
 @dataclass(slots=True)
 class _Lease:
     tokens: int
+    size: int
     bucket_left: float  # what the shared bucket held after the lease was taken
     expires: float
 
@@ -171,6 +173,7 @@ class RateLimiter:
         self._sha = hashlib.sha1(_TAKE_SCRIPT.encode()).hexdigest()  # noqa: S324 (Redis names scripts so)
         self._pending: list[tuple[uuid.UUID, RateLimit, asyncio.Future[Decision]]] = []
         self._leases: dict[uuid.UUID, _Lease] = {}
+        self._hints: dict[uuid.UUID, int] = {}  # tokens to take per round trip next time, per client
         self._flushes: set[asyncio.Task[None]] = set()  # strong references: the loop keeps only weak ones
         self._warned_at = 0.0
 
@@ -201,12 +204,21 @@ class RateLimiter:
     def _from_lease(self, client_id: uuid.UUID, limit: RateLimit) -> Decision | None:
         lease = self._leases.get(client_id)
         if lease is None:
+            if lease_size(limit) > 1:  # a busy client back at Redis without a lease: lease more next time
+                self._hints[client_id] = min(lease_size(limit), self._hints.get(client_id, 1) * 2)
             return None
         if lease.tokens < 1 or time.monotonic() > lease.expires:
             del self._leases[client_id]
+            used = lease.size - lease.tokens + 1  # the request that took the lease counts too
+            # Used up early: the client is busier than the lease; expired with leftovers: take what it used.
+            self._hints[client_id] = used * 2 if lease.tokens < 1 else used
             return None
         lease.tokens -= 1
         return Decision(True, lease.bucket_left + lease.tokens, limit)
+
+    def _next_lease(self, client_id: uuid.UUID, limit: RateLimit) -> int:
+        """Spare tokens to take ahead for `client_id`: grows while leases run out early, shrinks to use."""
+        return min(lease_size(limit), self._hints.get(client_id, 1)) - 1
 
     async def _flush(self, redis: Redis) -> None:
         batch, self._pending = self._pending, []
@@ -245,14 +257,14 @@ class RateLimiter:
             future.set_result(Decision(allowed, left, limit))
         spare = granted - len(futures)
         if spare > 0:
-            self._leases[client_id] = _Lease(spare, bucket_left, time.monotonic() + LEASE_SECONDS)
+            self._leases[client_id] = _Lease(spare, spare, bucket_left, time.monotonic() + LEASE_SECONDS)
 
     async def _run(
         self, redis: Redis, waiting: dict[uuid.UUID, tuple[RateLimit, list[asyncio.Future[Decision]]]]
     ) -> list[Any]:
         async with redis.pipeline(transaction=False) as pipe:
             for client_id, (limit, futures) in waiting.items():
-                wanted = len(futures) + lease_size(limit) - 1
+                wanted = len(futures) + self._next_lease(client_id, limit)
                 pipe.evalsha(
                     self._sha, 1, f"{self._prefix}{client_id}", limit.per_second, limit.burst, wanted
                 )
