@@ -173,6 +173,7 @@ class RateLimiter:
         self._sha = hashlib.sha1(_TAKE_SCRIPT.encode()).hexdigest()  # noqa: S324 (Redis names scripts so)
         self._pending: list[tuple[uuid.UUID, RateLimit, asyncio.Future[Decision]]] = []
         self._leases: dict[uuid.UUID, _Lease] = {}
+        self._leasing: set[uuid.UUID] = set()  # clients with a lease on its way from Redis
         self._hints: dict[uuid.UUID, int] = {}  # tokens to take per round trip next time, per client
         self._flushes: set[asyncio.Task[None]] = set()  # strong references: the loop keeps only weak ones
         self._warned_at = 0.0
@@ -225,13 +226,16 @@ class RateLimiter:
         waiting: dict[uuid.UUID, tuple[RateLimit, list[asyncio.Future[Decision]]]] = {}
         for client_id, limit, future in batch:
             waiting.setdefault(client_id, (limit, []))[1].append(future)
+        marked: set[uuid.UUID] = set()
         try:
-            results = await self._run(redis, waiting)
+            results = await self._run(redis, waiting, marked)
             if any(isinstance(result, NoScriptError) for result in results):
                 await redis.script_load(_TAKE_SCRIPT)  # Redis restarted or flushed its scripts
-                results = await self._run(redis, waiting)
+                results = await self._run(redis, waiting, marked)
         except Exception as error:  # every waiter must get an answer, whatever went wrong
             results = [error] * len(waiting)
+        finally:
+            self._leasing.difference_update(marked)
         for (client_id, (limit, futures)), result in zip(waiting.items(), results, strict=True):
             if isinstance(result, BaseException):
                 for future in futures:
@@ -257,14 +261,34 @@ class RateLimiter:
             future.set_result(Decision(allowed, left, limit))
         spare = granted - len(futures)
         if spare > 0:
-            self._leases[client_id] = _Lease(spare, spare, bucket_left, time.monotonic() + LEASE_SECONDS)
+            current = self._leases.get(client_id)
+            expires = time.monotonic() + LEASE_SECONDS
+            if current is not None and current.tokens > 0:  # never drop tokens already taken: add them up
+                current.tokens, current.size, current.expires = (
+                    current.tokens + spare,
+                    current.size + spare,
+                    expires,
+                )
+                current.bucket_left = bucket_left
+            else:
+                self._leases[client_id] = _Lease(spare, spare, bucket_left, expires)
 
     async def _run(
-        self, redis: Redis, waiting: dict[uuid.UUID, tuple[RateLimit, list[asyncio.Future[Decision]]]]
+        self,
+        redis: Redis,
+        waiting: dict[uuid.UUID, tuple[RateLimit, list[asyncio.Future[Decision]]]],
+        marked: set[uuid.UUID],
     ) -> list[Any]:
         async with redis.pipeline(transaction=False) as pipe:
             for client_id, (limit, futures) in waiting.items():
-                wanted = len(futures) + self._next_lease(client_id, limit)
+                # One lease in flight per client: concurrent batches take only what their requests need.
+                ahead = 0
+                if client_id in marked or client_id not in self._leasing:
+                    ahead = self._next_lease(client_id, limit)
+                if ahead:
+                    self._leasing.add(client_id)
+                    marked.add(client_id)
+                wanted = len(futures) + ahead
                 pipe.evalsha(
                     self._sha, 1, f"{self._prefix}{client_id}", limit.per_second, limit.burst, wanted
                 )
