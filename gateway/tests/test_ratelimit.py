@@ -134,3 +134,19 @@ async def test_a_client_well_under_its_limit_forfeits_little(
         assert taken <= 200 * 4 + refilled_at_most  # 200 requests: a few tokens each at worst, not 25,000
     finally:
         await redis.delete(key)
+
+
+async def test_concurrent_requests_of_a_busy_client_waste_no_tokens(redis: Redis) -> None:
+    """Batches in flight at once must not each lease and then drop one another's tokens."""
+    prefix = f"plaza:test:{uuid.uuid4().hex}:"
+    limiter = RateLimiter(redis, prefix)
+    client, limit = uuid.uuid4(), RateLimit(rate_per_minute=60_000, burst=100_000)  # lease up to 250
+    key = f"{prefix}ratelimit:{client}"
+    try:
+        for _ in range(20):  # waves of 32 concurrent requests, like 32 connections
+            decisions = await asyncio.gather(*(limiter.take(client, limit) for _ in range(32)))
+            assert all(decision.allowed for decision in decisions)
+        taken = limit.burst - float(await redis.hget(key, "tokens") or 0)
+        assert taken <= 640 + 2 * 250 + 1_000 * 1.0  # the requests, at most a couple of leases, refill
+    finally:
+        await redis.delete(key)
