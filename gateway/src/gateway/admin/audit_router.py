@@ -11,9 +11,8 @@ from gateway.models import AuditEvent
 from plaza_contracts import Page
 from plaza_kit.auth import requires
 from plaza_kit.db import SessionDep
-from plaza_kit.errors import InvalidCursorError
 from plaza_kit.identity import Principal
-from plaza_kit.pagination import DEFAULT_LIMIT, CodecDep, CursorQuery, LimitQuery, decode_cursor
+from plaza_kit.pagination import DEFAULT_LIMIT, CodecDep, CursorQuery, LimitQuery, decode_cursor_id
 from plaza_kit.scopes import Scope
 
 router = APIRouter(prefix="/v1/admin", tags=["admin"])
@@ -31,17 +30,14 @@ async def list_audit(
 ) -> Page[AuditRead]:
     """Writes (POST/PUT/PATCH/DELETE) through the gateway, newest first; records arrive within a second."""
     filters = {"client_id": str(client_id or ""), "organisation_id": str(organisation_id or "")}
-    position = decode_cursor(codec, cursor, filters)
+    before_id = decode_cursor_id(codec, cursor, filters)  # newest first: the page continues below it
     query = select(AuditEvent).order_by(AuditEvent.id.desc()).limit(limit + 1)
     if client_id is not None:
         query = query.where(AuditEvent.client_id == client_id)
     if organisation_id is not None:
         query = query.where(AuditEvent.organisation_id == organisation_id)
-    if position:
-        try:
-            query = query.where(AuditEvent.id < uuid.UUID(str(position[0])))
-        except ValueError as error:
-            raise InvalidCursorError("the cursor is malformed") from error
+    if before_id is not None:
+        query = query.where(AuditEvent.id < before_id)
     rows = (await session.scalars(query)).all()
     items = [AuditRead.model_validate(row, from_attributes=True) for row in rows[:limit]]
     next_cursor = codec.encode([str(items[-1].id)], filters) if len(rows) > limit else None

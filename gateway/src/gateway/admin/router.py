@@ -24,9 +24,8 @@ from gateway.settings import GatewaySettings
 from plaza_contracts import Page
 from plaza_kit.auth import requires
 from plaza_kit.db import SessionDep
-from plaza_kit.errors import InvalidCursorError
 from plaza_kit.identity import Principal
-from plaza_kit.pagination import DEFAULT_LIMIT, CodecDep, CursorQuery, LimitQuery, decode_cursor
+from plaza_kit.pagination import DEFAULT_LIMIT, CodecDep, CursorQuery, LimitQuery, decode_cursor_id
 from plaza_kit.scopes import Scope
 
 router = APIRouter(prefix="/v1/admin", tags=["admin"])
@@ -75,11 +74,7 @@ async def list_clients(
 ) -> Page[ClientRead]:
     """Clients in creation order, a page at a time."""
     filters = {"organisation_id": str(organisation_id) if organisation_id else None}
-    position = decode_cursor(codec, cursor, filters)
-    try:
-        after = uuid.UUID(str(position[0])) if position else None
-    except ValueError as error:
-        raise InvalidCursorError("the cursor is malformed") from error
+    after = decode_cursor_id(codec, cursor, filters)
     rows = await store.list_clients(session, organisation_id=organisation_id, after=after, limit=limit + 1)
     items = [store.client_read(client) for client in rows[:limit]]
     next_cursor = codec.encode([str(items[-1].id)], filters) if len(rows) > limit else None

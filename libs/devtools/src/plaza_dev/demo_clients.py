@@ -6,11 +6,11 @@ registry organisation; `admin` is the platform operator's client. Keys derive fr
 """
 
 import uuid
-from collections.abc import Mapping
 
 from gateway.keys import derived_key
 from gateway.provision import ClientSpec
 from plaza_kit.scopes import Scope
+from registry.demo import demo_id
 
 # The three organised the plaza together: every partner scope, never admin.
 PARTNER_SCOPES: tuple[str, ...] = tuple(str(scope) for scope in Scope if scope is not Scope.ADMIN)
@@ -23,16 +23,7 @@ ORGANISATION_KEYS = {
 
 def demo_organisation_ids() -> dict[str, uuid.UUID]:
     """Client name → the registry id of its organisation (the registry's demo data decides)."""
-    from registry import demo  # imported late: the registry's demo module may grow a published mapping
-
-    published = getattr(demo, "DEMO_ORGANISATION_IDS", None)
-    result = {}
-    for client, entry in ORGANISATION_KEYS.items():
-        if isinstance(published, Mapping) and isinstance(published.get(entry), uuid.UUID):
-            result[client] = published[entry]
-        else:
-            result[client] = demo.demo_id(entry)
-    return result
+    return {client: demo_id(entry) for client, entry in ORGANISATION_KEYS.items()}
 
 
 def demo_specs(seed: bytes) -> list[tuple[ClientSpec, str]]:

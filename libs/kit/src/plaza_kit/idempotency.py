@@ -35,6 +35,7 @@ from sqlalchemy import (
 from sqlalchemy.dialects.postgresql import JSONB, insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from plaza_kit.concurrency import entity_tag
 from plaza_kit.errors import UnprocessableError
 
 KEY_LIFETIME = timedelta(hours=24)
@@ -154,17 +155,18 @@ async def idempotent_create(
         await store.remember(
             session, principal=principal, key=key, status_code=201, body=created, location=location
         )
-    headers = {"Location": location}
-    if isinstance(created, dict) and isinstance(created.get("version"), int):
-        headers["ETag"] = f'"{created["version"]}"'
-    return JSONResponse(created, status_code=201, headers=headers)
+    return JSONResponse(created, status_code=201, headers=_created_headers(created, location))
+
+
+def _created_headers(body: Any, location: str | None) -> dict[str, str]:
+    """`Location`, and the `ETag` of a versioned record."""
+    headers = {"Location": location} if location else {}
+    if isinstance(body, dict) and isinstance(body.get("version"), int):
+        headers["ETag"] = entity_tag(body["version"])
+    return headers
 
 
 def replay_response(replay: Replay) -> Any:
     """The first answer again, marked as a replay."""
-    headers = {"Idempotent-Replayed": "true"}
-    if replay.location:
-        headers["Location"] = replay.location
-    if isinstance(replay.body, dict) and isinstance(replay.body.get("version"), int):
-        headers["ETag"] = f'"{replay.body["version"]}"'
+    headers = {"Idempotent-Replayed": "true", **_created_headers(replay.body, replay.location)}
     return JSONResponse(replay.body, status_code=replay.status_code, headers=headers)

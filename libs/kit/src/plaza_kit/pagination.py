@@ -1,5 +1,6 @@
 """Request-side pagination helpers: the `limit` and `cursor` query parameters and the cursor codec."""
 
+import uuid
 from typing import Annotated, Any
 
 from fastapi import Depends, Query, Request
@@ -34,3 +35,17 @@ def decode_cursor(codec: CursorCodec, cursor: str | None, filters: dict[str, Any
         return codec.decode(cursor, filters)
     except CursorRejected as error:
         raise InvalidCursorError(str(error)) from error
+
+
+def cursor_uuid(value: object) -> uuid.UUID:
+    """An id carried in a cursor; a signed cursor holding something else is still a 400, never a 500."""
+    try:
+        return uuid.UUID(str(value))
+    except ValueError as error:
+        raise InvalidCursorError("the cursor is malformed") from error
+
+
+def decode_cursor_id(codec: CursorCodec, cursor: str | None, filters: dict[str, Any]) -> uuid.UUID | None:
+    """For collections in id order (either direction): the id the page continues from (None: first page)."""
+    position = decode_cursor(codec, cursor, filters)
+    return cursor_uuid(position[0]) if position else None

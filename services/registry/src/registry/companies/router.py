@@ -19,7 +19,7 @@ from registry.companies.fields import canonical_hs_code
 from registry.companies.models import CompanyKind, CompanyStatus
 from registry.companies.presenter import to_read
 from registry.companies.repository import CompanyFilters
-from registry.companies.schemas import CompanyCreate, CompanyRead, CompanyUpdate, MergedCompany, json_body
+from registry.companies.schemas import CompanyCreate, CompanyRead, CompanyUpdate, MergedCompany
 from registry.db import idempotency
 
 router = APIRouter(prefix="/v1/companies", tags=["companies"])
@@ -78,7 +78,7 @@ async def create_company(
 
     async def create() -> tuple[Any, str]:
         read = to_read(await service.create_company(session, body, principal))
-        return json_body(read), f"/v1/companies/{read.id}"
+        return read.model_dump(mode="json"), f"/v1/companies/{read.id}"
 
     return await idempotent_create(
         idempotency,

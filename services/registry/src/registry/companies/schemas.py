@@ -209,8 +209,3 @@ class MergedCompany(ContractModel):
     id: uuid.UUID
     status: CompanyStatus = CompanyStatus.merged
     merged_into_id: uuid.UUID
-
-
-def json_body(model: ContractModel) -> Any:
-    """A model as the JSON-compatible value stored for idempotent replays."""
-    return model.model_dump(mode="json")

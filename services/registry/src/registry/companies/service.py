@@ -10,7 +10,7 @@ from plaza_kit.auth import ensure_can_write
 from plaza_kit.concurrency import ensure_matches
 from plaza_kit.errors import InvalidCursorError, NotFoundError, UnprocessableError
 from plaza_kit.identity import Principal
-from plaza_kit.pagination import decode_cursor
+from plaza_kit.pagination import cursor_uuid, decode_cursor, decode_cursor_id
 from registry.companies import editing, repository
 from registry.companies.derived import refresh_derived, short_query_grams
 from registry.companies.models import ORGANISATION_KINDS, Company, CompanyStatus
@@ -173,8 +173,7 @@ async def list_companies(
     if query is not None and query.strip():
         return await _search(session, codec=codec, filters=filters, query=query, cursor=cursor, limit=limit)
     fingerprint = filters.as_dict()
-    position = decode_cursor(codec, cursor, fingerprint)
-    after_id = _cursor_id(position[0]) if position else None
+    after_id = decode_cursor_id(codec, cursor, fingerprint)
     rows = await repository.list_page(session, filters=filters, after_id=after_id, limit=limit + 1)
     items = [to_read(company) for company in rows[:limit]]
     next_cursor = codec.encode([str(items[-1].id)], fingerprint) if len(rows) > limit else None
@@ -195,7 +194,7 @@ async def _search(
         return Page[CompanyRead](items=[], next_cursor=None)  # punctuation alone names no company
     fingerprint = {**filters.as_dict(), "q": search.text}
     position = decode_cursor(codec, cursor, fingerprint)
-    after = (_cursor_rank(position[0]), _cursor_id(position[1])) if position and len(position) == 2 else None
+    after = (_cursor_rank(position[0]), cursor_uuid(position[1])) if position and len(position) == 2 else None
     if position and after is None:
         raise InvalidCursorError("the cursor is malformed")
     rows = await repository.search_page(session, search=search, filters=filters, after=after, limit=limit + 1)
@@ -205,13 +204,6 @@ async def _search(
         last_company, last_rank = rows[limit - 1]
         next_cursor = codec.encode([last_rank, str(last_company.id)], fingerprint)
     return Page[CompanyRead](items=items, next_cursor=next_cursor)
-
-
-def _cursor_id(value: object) -> uuid.UUID:
-    try:
-        return uuid.UUID(str(value))
-    except ValueError as error:
-        raise InvalidCursorError("the cursor is malformed") from error
 
 
 def _cursor_rank(value: object) -> float:

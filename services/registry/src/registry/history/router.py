@@ -9,9 +9,9 @@ from sqlalchemy import select
 from plaza_contracts import Page
 from plaza_kit.auth import requires
 from plaza_kit.db import SessionDep
-from plaza_kit.errors import InvalidCursorError, NotFoundError
+from plaza_kit.errors import NotFoundError
 from plaza_kit.identity import Principal
-from plaza_kit.pagination import DEFAULT_LIMIT, CodecDep, CursorQuery, LimitQuery, decode_cursor
+from plaza_kit.pagination import DEFAULT_LIMIT, CodecDep, CursorQuery, LimitQuery, decode_cursor_id
 from plaza_kit.scopes import Scope
 from registry.companies.models import Company
 from registry.history.models import CompanyChange
@@ -38,13 +38,10 @@ async def history(
     if await session.get(Company, company_id) is None:
         raise NotFoundError(f"no company with id {company_id}")
     filters = {"company_id": str(company_id)}
-    position = decode_cursor(codec, cursor, filters)
+    after_id = decode_cursor_id(codec, cursor, filters)
     query = select(CompanyChange).where(CompanyChange.company_id == company_id).order_by(CompanyChange.id)
-    if position:
-        try:
-            query = query.where(CompanyChange.id > uuid.UUID(str(position[0])))
-        except ValueError as error:
-            raise InvalidCursorError("the cursor is malformed") from error
+    if after_id is not None:
+        query = query.where(CompanyChange.id > after_id)
     rows = (await session.scalars(query.limit(limit + 1))).all()
     items = [CompanyChangeRead.model_validate(row, from_attributes=True) for row in rows[:limit]]
     next_cursor = codec.encode([str(items[-1].id)], filters) if len(rows) > limit else None

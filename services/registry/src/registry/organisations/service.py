@@ -9,9 +9,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
 from plaza_contracts import CursorCodec, Page, uuid7
-from plaza_kit.errors import ConflictError, InvalidCursorError, NotFoundError, UnprocessableError
+from plaza_kit.errors import ConflictError, NotFoundError, UnprocessableError
 from plaza_kit.identity import Principal
-from plaza_kit.pagination import decode_cursor
+from plaza_kit.pagination import decode_cursor_id
 from registry.companies.models import Company
 from registry.companies.schemas import TextsRead
 from registry.companies.service import get_organisation_for_write, get_writable
@@ -103,7 +103,7 @@ async def list_memberships(
     if anchor is None or await session.get(Company, anchor) is None:
         raise NotFoundError(f"no company with id {anchor}")
     filters = {"organisation_id": str(organisation_id), "member_id": str(member_id)}
-    position = decode_cursor(codec, cursor, filters)
+    after_id = decode_cursor_id(codec, cursor, filters)
     organisation, member = aliased(Company), aliased(Company)
     query = (
         select(Membership, organisation, member)
@@ -116,11 +116,8 @@ async def list_memberships(
         query = query.where(Membership.organisation_id == organisation_id)
     if member_id is not None:
         query = query.where(Membership.member_id == member_id)
-    if position:
-        try:
-            query = query.where(Membership.id > uuid.UUID(str(position[0])))
-        except ValueError as error:
-            raise InvalidCursorError("the cursor is malformed") from error
+    if after_id is not None:
+        query = query.where(Membership.id > after_id)
     rows: Sequence[tuple[Membership, Company, Company]] = [
         (row[0], row[1], row[2]) for row in await session.execute(query)
     ]
