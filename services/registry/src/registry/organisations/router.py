@@ -60,9 +60,8 @@ async def list_organisations(
     limit: LimitQuery = DEFAULT_LIMIT,
 ) -> Page[CompanyRead]:
     """Partner organisations, consortia and associations (government bodies and associations)."""
-    kinds = [kind.value] if kind in ORGANISATION_KINDS else [k.value for k in ORGANISATION_KINDS]
-    if kind is not None and kind not in ORGANISATION_KINDS:
-        kinds = []
+    wanted = [kind] if kind is not None else list(ORGANISATION_KINDS)
+    kinds = [k.value for k in wanted if k in ORGANISATION_KINDS]  # another kind lists nothing
     filters = CompanyFilters(kinds=tuple(kinds))
     return await companies.list_companies(
         session, codec=codec, filters=filters, query=None, cursor=cursor, limit=limit
