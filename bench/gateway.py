@@ -7,8 +7,14 @@ registry, then loads each path with wrk on loopback:
   (a) the registry directly, (b) nginx → registry, (c) gateway → registry
   [(d) with --httpx-variant: the gateway's proxy rewritten on httpx 0.28, for docs/architecture.md]
 
-at 1 and 32 connections, for two endpoints: a cheap one that the registry answers without its database
-(isolates the hop) and a real one (`GET /v1/companies/{id}`: identity check and PostgreSQL reads).
+at 1 and 32 connections, for three endpoints: a cheap one that the registry answers without its database
+(isolates the hop), a company read (`GET /v1/companies/{id}`: identity check and one PostgreSQL read) and
+a page of 20 companies (`GET /v1/companies?limit=20`).
+
+For the two reads it also loads (f) the *floor* (`bench/floor.py`): a bare ASGI app with the same identity
+check, the same single statement on asyncpg and the same bytes, and reports the registry's CPU per request
+against the floor's (target: at most 2×). With `--before REF` it loads (e) the registry as committed at
+REF beside today's (same database, same load), so one run prints before, after and the floor.
 
 The gateway path is a partner's: a bench client created through the admin API (with the demo admin key),
 with a rate limit so high that it never refuses yet is applied to every request, sends its API key
@@ -48,6 +54,7 @@ import httpx
 from bench.tools import (
     WRK_REPORT_SCRIPT,
     AccessLog,
+    checkout_sources,
     cpu_seconds,
     ensure_tools,
     machine_ticks,
@@ -68,12 +75,24 @@ from plaza_dev.processes import ChildProcess
 from plaza_dev.stack import Stack
 from plaza_kit.identity import IDENTITY_HEADER, IdentitySigner, Principal
 from plaza_kit.scopes import Scope
-from registry.demo import demo_id, load_demo_sync
+from registry.demo import demo_id
 
 RESULTS_DIR = Path(__file__).resolve().parent / "results"
 THROUGHPUT_TARGET = 0.70  # before security: gateway req/s ÷ nginx req/s at 32 connections
 ADDED_P50_TARGET_MS = 1.0  # before security: gateway p50 − direct p50 at one connection
 SECURE_THROUGHPUT_TARGET = 0.60  # security on (API key, rate limit, minted identity): gateway ÷ nginx
+FLOOR_CPU_TARGET = 2.0  # the registry's CPU per read ÷ the floor's (bench/floor.py), at 32 connections
+READ_ENDPOINTS = frozenset({"company", "page"})  # what the floor and the registry before answer
+PAGE_SIZE = 20  # bench/floor.py answers this page
+ENDPOINT_CHOICES = {
+    "all": ("cheap", "company", "page"),
+    "both": ("cheap", "company"),  # the two endpoints of the bench before the page was added
+    "reads": ("company", "page"),
+    "cheap": ("cheap",),
+    "company": ("company",),
+    "page": ("page",),
+}
+PATHS = ("direct", "nginx", "gateway", "floor", "before", "httpx")
 DEMO_COMPANY = "mirae-cell-equipment"
 DEFAULT_REDIS_URL = "redis://127.0.0.1:6379/0"
 # The bench client's limit: the admin API's maxima (~16,700 requests/s sustained, 100,000 at once), far
@@ -92,6 +111,11 @@ class Endpoint:
     status: int
     what: str
 
+    @property
+    def logged_path(self) -> str:
+        """The path as access lines record it (without the query)."""
+        return self.path.partition("?")[0]
+
 
 @dataclass(frozen=True)
 class Target:
@@ -104,6 +128,12 @@ class Target:
     proxy_pid: int | None = None  # the proxy's process (its CPU time per request is reported)
     answers_with: Mapping[str, str] = field(default_factory=dict)  # response headers it must send
     redis_url: str | None = None  # the Redis its rate limiter uses (its CPU time per request is reported)
+    service_pid: int | None = None  # the process that answers, when not the registry (the floor, before)
+    endpoints: frozenset[str] | None = None  # the endpoints it answers (None: all)
+
+    def serves(self, endpoint: Endpoint) -> bool:
+        """Whether this target is loaded with `endpoint`."""
+        return self.endpoints is None or endpoint.name in self.endpoints
 
 
 @dataclass
@@ -176,7 +206,7 @@ def platform(folder: Path, admin_url: str, limiter: Limiter, redis_prefix: str) 
         admin_url, database, log_dir=folder / "logs", redis_url=limiter.url, redis_prefix=redis_prefix
     )
     try:
-        stack.prepare(load_demo=load_demo_sync)
+        stack.prepare(load_demo=True)
         stack.start()
         yield stack
     finally:
@@ -262,7 +292,7 @@ def preflight(targets: list[Target], endpoints: list[Endpoint]) -> None:
     """
     for endpoint in endpoints:
         answers = {}
-        for target in targets:
+        for target in (target for target in targets if target.serves(endpoint)):
             response = httpx.get(target.base_url + endpoint.path, headers=dict(target.headers), timeout=5)
             answers[target.key] = _comparable(response)
             if response.status_code != endpoint.status:
@@ -289,7 +319,7 @@ class StatusCheck:
 
     def __init__(self, logs: list[AccessLog], endpoints: list[Endpoint]) -> None:
         self.logs = logs
-        self.expected = {endpoint.path: endpoint.status for endpoint in endpoints}
+        self.expected = {endpoint.logged_path: endpoint.status for endpoint in endpoints}
         self.seen: Counter[tuple[str, str, int]] = Counter()  # (log, path, status) of unexpected answers
 
     def start(self) -> None:
@@ -328,6 +358,7 @@ def run_wrk(
 ) -> Measurement:
     """One measured wrk run of `endpoint` on `target`, with the CPU time the proxy and the service used."""
     proxy = process_tree(target.proxy_pid) if target.proxy_pid else []
+    service_pid = target.service_pid or service_pid
     proxy_before, service_before = cpu_seconds(proxy), cpu_seconds([service_pid])
     redis_before = redis_cpu_seconds(target.redis_url) if target.redis_url else 0.0
     report = wrk(target.base_url + endpoint.path, target.headers, connections, seconds, script)
@@ -372,7 +403,7 @@ def measure(
     results = []
     if check:
         check.start()
-    cells = [(r, e, t) for r in range(1, rounds + 1) for e in endpoints for t in targets]
+    cells = [(r, e, t) for r in range(1, rounds + 1) for e in endpoints for t in targets if t.serves(e)]
     for round_number, endpoint, target in cells:
         print(f"  {round_number}/{rounds} {endpoint.name:8} {target.label:34}", end="", flush=True)
         if warmup:
@@ -462,13 +493,14 @@ def report(results: list[Measurement], targets: list[Target], endpoints: list[En
     """The table, the ratios and the verdict on the targets, as lines of text."""
     lines = []
     for endpoint in endpoints:
+        serving = [target for target in targets if target.serves(endpoint)]
         lines += [
             "",
             f"{endpoint.name}: GET {endpoint.path} → {endpoint.status}  ({endpoint.what})",
             f"  {'':34} {'req/s @32':>10} {'p50 @1':>9} {'p99 @1':>9} {'p50 @32':>9} {'p99 @32':>9}"
-            f"  {'CPU µs/req @32: proxy':>21} {'registry':>8}",
+            f"  {'CPU µs/req @32: proxy':>21} {'service':>8}",
         ]
-        for target in targets:
+        for target in serving:
             one, many = (_find(results, target.key, endpoint.name, c) for c in (1, 32))
             errors = sum(m.socket_errors + m.unexpected_status for m in (one, many))
             limited = one.rate_limited + many.rate_limited
@@ -479,36 +511,67 @@ def report(results: list[Measurement], targets: list[Target], endpoints: list[En
                 f"{many.p50_ms:7.2f}ms {many.p99_ms:7.2f}ms  {_us(many.proxy_cpu_us):>21} "
                 f"{_us(many.service_cpu_us):>8}{flag}"
             )
-        direct, nginx, gateway = (
-            (_find(results, key, endpoint.name, 32), _find(results, key, endpoint.name, 1))
-            for key in ("direct", "nginx", "gateway")
+        keys = {target.key: target for target in serving}
+        if {"direct", "nginx", "gateway"} <= keys.keys():
+            lines += _gateway_lines(results, endpoint, [keys[key] for key in keys if key == "httpx"])
+        if "floor" in keys and "direct" in keys:
+            lines += _floor_lines(results, endpoint, keys.get("before"))
+    return lines
+
+
+def _gateway_lines(results: list[Measurement], endpoint: Endpoint, variants: list[Target]) -> list[str]:
+    """The gateway's ratios against the direct call and nginx, and the verdicts on its targets."""
+    direct, nginx, gateway = (
+        (_find(results, key, endpoint.name, 32), _find(results, key, endpoint.name, 1))
+        for key in ("direct", "nginx", "gateway")
+    )
+    of_nginx = gateway[0].rps / nginx[0].rps
+    added = gateway[1].p50_ms - direct[1].p50_ms
+    met_p50 = _verdict(added < ADDED_P50_TARGET_MS)
+    lines = [
+        f"  gateway/direct throughput {gateway[0].rps / direct[0].rps:.2f}, gateway/nginx {of_nginx:.2f} "
+        f"(target ≥ {THROUGHPUT_TARGET:.2f}: {_verdict(of_nginx >= THROUGHPUT_TARGET)})",
+        f"  added p50 at 1 connection: gateway {added * 1000:+.0f} µs "
+        f"(target < {ADDED_P50_TARGET_MS * 1000:.0f} µs: {met_p50}), "
+        f"nginx {(nginx[1].p50_ms - direct[1].p50_ms) * 1000:+.0f} µs",
+        _added("gateway", gateway, direct),
+        _added("nginx", nginx, direct),
+        *_cpu_lines(direct[0], nginx[0], gateway[0]),
+    ]
+    for extra in variants:
+        variant_many, variant_one = (_find(results, extra.key, endpoint.name, c) for c in (32, 1))
+        lines.append(
+            f"  {extra.label}: {variant_many.rps / gateway[0].rps:.2f}× the gateway's throughput, "
+            f"added p50 at 1 connection {(variant_one.p50_ms - direct[1].p50_ms) * 1000:+.0f} µs"
         )
-        of_nginx = gateway[0].rps / nginx[0].rps
-        added = gateway[1].p50_ms - direct[1].p50_ms
-        met_p50 = _verdict(added < ADDED_P50_TARGET_MS)
-        lines += [
-            f"  gateway/direct throughput {gateway[0].rps / direct[0].rps:.2f}, gateway/nginx {of_nginx:.2f} "
-            f"(target ≥ {THROUGHPUT_TARGET:.2f}: {_verdict(of_nginx >= THROUGHPUT_TARGET)})",
-            f"  added p50 at 1 connection: gateway {added * 1000:+.0f} µs "
-            f"(target < {ADDED_P50_TARGET_MS * 1000:.0f} µs: {met_p50}), "
-            f"nginx {(nginx[1].p50_ms - direct[1].p50_ms) * 1000:+.0f} µs",
-            _added("gateway", gateway, direct),
-            _added("nginx", nginx, direct),
-            *_cpu_lines(direct[0], nginx[0], gateway[0]),
-        ]
-        for extra in targets[3:]:
-            variant_many, variant_one = (_find(results, extra.key, endpoint.name, c) for c in (32, 1))
+    before = of_nginx >= THROUGHPUT_TARGET and added < ADDED_P50_TARGET_MS
+    return [
+        *lines,
+        f"  target before security (≥ {THROUGHPUT_TARGET:.2f} of nginx's throughput and "
+        f"< {ADDED_P50_TARGET_MS * 1000:.0f} µs added p50 @1): {_verdict(before)}",
+        f"  target with security on (≥ {SECURE_THROUGHPUT_TARGET:.2f} of nginx's throughput): "
+        f"{_verdict(of_nginx >= SECURE_THROUGHPUT_TARGET)} ({of_nginx:.2f})",
+    ]
+
+
+def _floor_lines(results: list[Measurement], endpoint: Endpoint, before: Target | None) -> list[str]:
+    """The registry's CPU per read against the floor's (and the registry before, when it ran)."""
+    floor = _find(results, "floor", endpoint.name, 32).service_cpu_us
+    registry = _find(results, "direct", endpoint.name, 32).service_cpu_us
+    if not floor or registry is None:
+        return ["  floor: no CPU figure"]
+    ratio = registry / floor
+    lines = [
+        f"  CPU per request at 32 connections: floor {floor:,.0f} µs, registry {registry:,.0f} µs = "
+        f"{ratio:.2f}× the floor (target ≤ {FLOOR_CPU_TARGET:.0f}×: {_verdict(ratio <= FLOOR_CPU_TARGET)})"
+    ]
+    if before is not None:
+        earlier = _find(results, before.key, endpoint.name, 32).service_cpu_us
+        if earlier:
             lines.append(
-                f"  {extra.label}: {variant_many.rps / gateway[0].rps:.2f}× the gateway's throughput, "
-                f"added p50 at 1 connection {(variant_one.p50_ms - direct[1].p50_ms) * 1000:+.0f} µs"
+                f"  {before.label}: {earlier:,.0f} µs = {earlier / floor:.2f}× the floor; "
+                f"the registry now spends {registry / earlier:.2f}× its CPU per request"
             )
-        before = of_nginx >= THROUGHPUT_TARGET and added < ADDED_P50_TARGET_MS
-        lines += [
-            f"  target before security (≥ {THROUGHPUT_TARGET:.2f} of nginx's throughput and "
-            f"< {ADDED_P50_TARGET_MS * 1000:.0f} µs added p50 @1): {_verdict(before)}",
-            f"  target with security on (≥ {SECURE_THROUGHPUT_TARGET:.2f} of nginx's throughput): "
-            f"{_verdict(of_nginx >= SECURE_THROUGHPUT_TARGET)} ({of_nginx:.2f})",
-        ]
     return lines
 
 
@@ -565,9 +628,23 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--warmup", type=int, default=1, help="warm-up before each target (default 1)")
     parser.add_argument(
         "--endpoint",
-        choices=("both", "cheap", "company"),
-        default="both",
-        help="which endpoints to load (default both)",
+        choices=tuple(ENDPOINT_CHOICES),
+        default="all",
+        help="which endpoints to load: all (default), both (cheap and company), reads (company and page), "
+        "or one",
+    )
+    parser.add_argument(
+        "--paths",
+        default="direct,nginx,gateway,floor,before",
+        help="comma-separated paths to load among direct, nginx, gateway, floor, before (default: all of "
+        "them; before only with --before, the floor only for the reads); the gateway's ratios need "
+        "direct, nginx and gateway, the floor's need direct and floor",
+    )
+    parser.add_argument(
+        "--before",
+        metavar="REF",
+        help="also run the registry as committed at this git revision (e.g. the commit before a change) on "
+        "the same database, as path (e): before and after in one run",
     )
     parser.add_argument(
         "--limiter",
@@ -611,8 +688,16 @@ def endpoints_for(choice: str) -> list[Endpoint]:
             "a demo company: identity token verified (EdDSA); the company with its identifiers, sectors "
             "and products read from PostgreSQL",
         ),
+        Endpoint(
+            "page",
+            f"/v1/companies?limit={PAGE_SIZE}",
+            200,
+            f"the first page of {PAGE_SIZE} active demo companies with their identifiers, sectors and "
+            "products, and a signed next cursor",
+        ),
     ]
-    return [endpoint for endpoint in available if choice in ("both", endpoint.name)]
+    chosen = ENDPOINT_CHOICES[choice]
+    return [endpoint for endpoint in available if endpoint.name in chosen]
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -626,7 +711,14 @@ def main(argv: list[str] | None = None) -> int:
         extra_gateway_headers[name.strip()] = value.strip()
     limiter = choose_limiter(args.limiter, args.redis_url)
     redis_prefix = f"plaza:bench:{uuid.uuid4().hex[:10]}:"
-    budget = args.rounds * len(endpoints) * (3 + args.httpx_variant) * (args.warmup + 2 * args.seconds)
+    paths = chosen_paths(args.paths, before=args.before, httpx_variant=args.httpx_variant)
+    cells = sum(
+        1
+        for endpoint in endpoints
+        for path in paths
+        if path in ("direct", "nginx", "gateway", "httpx") or endpoint.name in READ_ENDPOINTS
+    )
+    budget = args.rounds * cells * (args.warmup + 2 * args.seconds)
     print(machine_line(args.seconds, args.warmup), flush=True)
     print(security_line(limiter), flush=True)
     print(f"Starting the platform (about {budget} s of load follows)…", flush=True)
@@ -656,7 +748,35 @@ def main(argv: list[str] | None = None) -> int:
                 redis_url=limiter.url,
             ),
         ]
+        targets = [target for target in targets if target.key in paths]
         access_logs = [AccessLog(logs / "registry.log"), AccessLog(logs / "gateway.log")]
+        if args.before and "before" in paths:
+            before = start_registry_before(stack, Path(scratch), args.before)
+            variants.callback(before.stop)
+            targets.append(
+                Target(
+                    "before",
+                    f"(e) registry at {args.before[:12]}",
+                    before.base_url,
+                    identity,
+                    service_pid=_pid(before),
+                    endpoints=READ_ENDPOINTS,
+                )
+            )
+            access_logs.append(AccessLog(logs / "registry-before.log"))
+        if "floor" in paths and any(endpoint.name in READ_ENDPOINTS for endpoint in endpoints):
+            floor = start_floor(stack, Path(scratch))
+            variants.callback(floor.stop)
+            targets.append(
+                Target(
+                    "floor",
+                    "(f) floor: bare ASGI + asyncpg",
+                    floor.base_url,
+                    identity,
+                    service_pid=_pid(floor),
+                    endpoints=READ_ENDPOINTS,
+                )
+            )
         if args.httpx_variant:
             variant = start_httpx_variant(stack, Path(scratch))
             variants.callback(variant.stop)
@@ -673,7 +793,8 @@ def main(argv: list[str] | None = None) -> int:
         script = Path(scratch) / "report.lua"
         script.write_text(WRK_REPORT_SCRIPT)
         preflight(targets, endpoints)
-        confirm_limiter(limiter, redis_prefix, client_id)
+        if "gateway" in paths:
+            confirm_limiter(limiter, redis_prefix, client_id)
         started, ticks = time.monotonic(), machine_ticks()
         registry_pid = _pid(stack.child("registry"))
         check = StatusCheck(access_logs, endpoints)
@@ -704,6 +825,51 @@ def main(argv: list[str] | None = None) -> int:
     print(f"\n{lines[-1]}", flush=True)
     save(results, lines, args, limiter, client_id)
     return 1 if found else 0
+
+
+def chosen_paths(choice: str, *, before: str | None, httpx_variant: bool) -> list[str]:
+    """The paths to load: those named in `--paths`, (e) only with `--before`, (d) with `--httpx-variant`."""
+    named = [path.strip() for path in choice.split(",") if path.strip()]
+    unknown = set(named) - set(PATHS)
+    if unknown:
+        raise SystemExit(f"--paths: no such paths {sorted(unknown)} (choose among {', '.join(PATHS[:-1])})")
+    chosen = [path for path in named if path != "before" or before]
+    return [*chosen, "httpx"] if httpx_variant else chosen
+
+
+def start_floor(stack: Stack, scratch: Path) -> ChildProcess:
+    """The floor (`bench/floor.py`) on a free port, configured like the registry."""
+    port = free_port()
+    env = {**stack.service_env("registry"), "REGISTRY_PORT": str(port)}
+    child = ChildProcess(
+        "floor", "bench.floor", port, env, ready_path="/healthz", log_path=str(scratch / "logs" / "floor.log")
+    )
+    child.start()
+    child.wait_ready(30)
+    return child
+
+
+def start_registry_before(stack: Stack, scratch: Path, revision: str) -> ChildProcess:
+    """The registry as committed at `revision` (its sources and the libraries it imports, from git), on a
+    free port over the same database: the "before" of a change, measured in the same run."""
+    sources = checkout_sources(revision, scratch / "before")
+    port = free_port()
+    env = {
+        **stack.service_env("registry"),
+        "REGISTRY_PORT": str(port),
+        "PYTHONPATH": os.pathsep.join(str(folder) for folder in sources),
+    }
+    child = ChildProcess(
+        "registry-before",
+        "registry",
+        port,
+        env,
+        ready_path="/healthz",
+        log_path=str(scratch / "logs" / "registry-before.log"),
+    )
+    child.start()
+    child.wait_ready(60)
+    return child
 
 
 def _pid(child: ChildProcess) -> int:

@@ -48,8 +48,9 @@ from plaza_kit.identity import IDENTITY_HEADER
 from plaza_kit.settings import asyncpg_url
 from registry.companies import repository
 from registry.companies.derived import short_query_grams
+from registry.companies.filters import CompanyFilters
 from registry.companies.models import Company
-from registry.companies.repository import CompanyFilters, SearchQuery
+from registry.companies.repository import SearchQuery
 from registry.names import duplicate_key, fold
 
 RESULTS_DIR = Path(__file__).resolve().parent / "results"

@@ -1,11 +1,13 @@
-"""The bench's outside tools: wrk (load generator) and nginx (the reference reverse proxy)."""
+"""The bench's outside tools: wrk (load), nginx (the reference reverse proxy), git (sources of a revision)."""
 
 import contextlib
+import io
 import json
 import os
 import shutil
 import signal
 import subprocess
+import tarfile
 import time
 from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping
@@ -152,6 +154,30 @@ def wrk(url: str, headers: Mapping[str, str], connections: int, seconds: int, sc
     line = next(line for line in output.splitlines() if line.startswith("@@"))
     report: dict[str, Any] = json.loads(line[2:])
     return report
+
+
+# --- older sources: a service as committed at some revision, to measure before and after in one run -----
+
+REPOSITORY = Path(__file__).resolve().parent.parent
+# What `python -m registry` imports from the workspace (the rest comes from the locked environment).
+REGISTRY_SOURCES = ("services/registry/src", "libs/kit/src", "libs/contracts/src")
+
+
+def checkout_sources(revision: str, folder: Path, sources: tuple[str, ...] = REGISTRY_SOURCES) -> list[Path]:
+    """The source folders `sources` as committed at `revision`, extracted under `folder` with `git archive`
+    (the working tree, the index and the branches are left alone); their paths, for PYTHONPATH."""
+    archive = subprocess.run(
+        ["git", "archive", "--format=tar", revision, *sources],
+        cwd=REPOSITORY,
+        check=False,
+        capture_output=True,
+    )
+    if archive.returncode != 0:
+        raise SystemExit(f"--before {revision}: {archive.stderr.decode(errors='replace').strip()}")
+    folder.mkdir(parents=True, exist_ok=True)
+    with tarfile.open(fileobj=io.BytesIO(archive.stdout)) as tar:
+        tar.extractall(folder, filter="data")
+    return [folder / source for source in sources]
 
 
 # --- CPU time: what each process spent, whatever else the machine was doing --------------------------------

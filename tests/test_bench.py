@@ -20,7 +20,7 @@ from bench.gateway import (
     report,
     security_line,
 )
-from bench.tools import AccessLog, nginx_config, tool_path, unexpected
+from bench.tools import AccessLog, checkout_sources, nginx_config, tool_path, unexpected
 
 ENDPOINT = Endpoint("cheap", "/v1/companies/x/none", 404, "test")
 TARGETS = [Target("direct", "(a) direct", "http://a"), Target("nginx", "(b) nginx", "http://b")]
@@ -294,3 +294,73 @@ def test_security_line_says_which_limiter_ran() -> None:
     local = bench.gateway.Limiter(None, "forced with --limiter local")
     assert "rate limiter: in-process token buckets (forced with --limiter local);" in security_line(local)
     assert f"{BENCH_LIMIT.rate_per_minute:,}/min, burst {BENCH_LIMIT.burst:,}" in security_line(local)
+
+
+# --- the floor of the reads, and the registry before a change -------------------------------------------
+
+
+READ = Endpoint("company", "/v1/companies/x", 200, "test")
+PAGE = Endpoint("page", "/v1/companies?limit=20", 200, "test")
+
+
+def _read_measurements(cpu: dict[str, float], endpoint: Endpoint = READ) -> list[Measurement]:
+    return [
+        Measurement(key, endpoint.name, c, 1000, 500.0, 2.0, 5.0, 0, 0, service_cpu_us=cpu[key])
+        for key in cpu
+        for c in (1, 32)
+    ]
+
+
+FLOOR_TARGETS = [
+    Target("direct", "(a) direct", "http://a"),
+    Target("before", "(e) registry at abc123", "http://e", endpoints=bench.gateway.READ_ENDPOINTS),
+    Target("floor", "(f) floor", "http://f", endpoints=bench.gateway.READ_ENDPOINTS),
+]
+
+
+def test_report_compares_the_registry_with_the_floor_and_before() -> None:
+    lines = report(_read_measurements({"direct": 900, "before": 9000, "floor": 500}), FLOOR_TARGETS, [READ])
+    assert _line(lines, "  CPU per request at 32 connections: floor") == (
+        "  CPU per request at 32 connections: floor 500 µs, registry 900 µs = 1.80× the floor "
+        "(target ≤ 2×: met)"
+    )
+    assert _line(lines, "  (e) registry at abc123:") == (
+        "  (e) registry at abc123: 9,000 µs = 18.00× the floor; "
+        "the registry now spends 0.10× its CPU per request"
+    )
+    assert not any(line.startswith("  gateway/direct") for line in lines)  # no gateway path loaded
+
+
+def test_report_flags_a_registry_above_twice_the_floor() -> None:
+    lines = report(_read_measurements({"direct": 1100, "floor": 500}, PAGE), FLOOR_TARGETS[::2], [PAGE])
+    assert _line(lines, "  CPU per request at 32 connections: floor").endswith(
+        "= 2.20× the floor (target ≤ 2×: MISSED)"
+    )
+    assert not any("registry at" in line for line in lines)
+
+
+def test_the_floor_and_before_only_serve_the_reads() -> None:
+    cheap = Endpoint("cheap", "/v1/companies/x/none", 404, "test")
+    assert FLOOR_TARGETS[0].serves(cheap)
+    assert not FLOOR_TARGETS[2].serves(cheap)
+    assert FLOOR_TARGETS[2].serves(PAGE)
+    assert PAGE.logged_path == "/v1/companies"
+    assert bench.gateway.endpoints_for("reads")[1].path == "/v1/companies?limit=20"
+    assert [e.name for e in bench.gateway.endpoints_for("both")] == ["cheap", "company"]
+
+
+def test_paths_take_before_only_with_a_revision() -> None:
+    chosen = bench.gateway.chosen_paths
+    assert chosen("direct,floor,before", before=None, httpx_variant=False) == ["direct", "floor"]
+    assert chosen("direct,before", before="abc", httpx_variant=True) == ["direct", "before", "httpx"]
+    with pytest.raises(SystemExit, match="no such paths"):
+        chosen("direct,elsewhere", before=None, httpx_variant=False)
+
+
+@pytest.mark.skipif(shutil.which("git") is None, reason="no git")
+def test_the_sources_of_a_revision_are_extracted_without_touching_the_work_tree(tmp_path: Path) -> None:
+    folders = checkout_sources("HEAD", tmp_path)
+    assert (folders[0] / "registry" / "companies" / "repository.py").is_file()
+    assert (folders[1] / "plaza_kit" / "app.py").is_file()
+    with pytest.raises(SystemExit, match="--before no-such-revision"):
+        checkout_sources("no-such-revision", tmp_path / "other")

@@ -23,23 +23,19 @@ import dotenv
 import pytest
 import yaml
 
-from gateway.settings import GatewaySettings
-from investment.settings import InvestmentSettings
-from meetings.settings import MeetingsSettings
+from gateway.settings import GatewaySettings, upstream_variable
 from plaza_kit.bootstrap import SERVICE_SCHEMAS, role_name
+from plaza_kit.catalogue import COMPONENTS, SERVICES, resolve
 from plaza_kit.identity import IdentitySigner, IdentityVerifier, Principal
 from plaza_kit.settings import ServiceSettings
-from registry.settings import RegistrySettings
 
 ROOT = Path(__file__).resolve().parents[1]
 COMPOSE_FILE = ROOT / "docker-compose.yml"
 MAKE_KEYS = ROOT / "deploy" / "make-keys"
 ONLY_PUBLISHED = "gateway"
+UPSTREAM_VARIABLES = frozenset(upstream_variable(service.name) for service in SERVICES)
 SETTINGS: dict[str, type[ServiceSettings] | type[GatewaySettings]] = {
-    "registry": RegistrySettings,
-    "meetings": MeetingsSettings,
-    "investment": InvestmentSettings,
-    "gateway": GatewaySettings,
+    component.name: resolve(component.settings_class) for component in COMPONENTS
 }
 _PYTHON_MODULE = re.compile(r"\bpython3?\s+-m\s+([A-Za-z_][\w.]*)((?:\s+[^\s;&|]+)*)")
 _VARIABLE = re.compile(r"\$\$|\$\{([A-Za-z_]\w*)(?:(:?[-?])([^}]*))?\}|\$([A-Za-z_]\w*)")
@@ -196,7 +192,7 @@ def _environment_problems(name: str, service: Mapping[str, Any], services: Mappi
     for key, value in environment(service).items():
         if settings is not None and key.startswith(prefix):
             field = key[len(prefix) :].lower()
-            if field not in settings.model_fields:
+            if field not in settings.model_fields and key not in UPSTREAM_VARIABLES:
                 problems.append(f"{name}: {key} is not a setting of {settings.__name__}")
         upstream = re.fullmatch(r"GATEWAY_([A-Z]+)_URL", key)
         if upstream and upstream.group(1).lower() in SETTINGS:
@@ -295,10 +291,10 @@ def test_compose_file_names_only_things_that_exist_and_fit() -> None:
 
 def test_the_platform_is_all_there() -> None:
     services = load_compose()["services"]
-    assert set(services) == {"postgres", "redis", "migrate", "registry", "meetings", "investment", "gateway"}
+    assert set(services) == {"postgres", "redis", "migrate", *(component.name for component in COMPONENTS)}
     assert services["postgres"]["image"].startswith("postgres:16")
     assert [module for module, _ in python_modules(services["gateway"])] == ["gateway"]
-    for name in ("registry", "meetings", "investment"):
+    for name in (service.name for service in SERVICES):
         assert python_modules(services[name]) == [(name, [])]
         assert environment(services[name])[f"{name.upper()}_HOST"] == "0.0.0.0"
     published = services["gateway"]["ports"]
@@ -311,6 +307,7 @@ def test_migrate_bootstraps_then_migrates_every_schema_in_order() -> None:
     # `$$`: the container's shell expands the variable, not Compose (which would take the host's, or "").
     assert steps[0] == ("plaza_kit.bootstrap", ["$$PLAZA_ADMIN_URL", "plaza"])
     assert steps[1:5] == [("plaza_kit.migrations", [schema]) for schema in SERVICE_SCHEMAS]
+    assert steps[5] == ("registry.reindex", [])  # search columns follow the naming rules of this release
     assert migrate["restart"] == "no"
 
 

@@ -6,6 +6,7 @@ import httpx
 import pytest
 
 from plaza_dev.stack import Stack
+from plaza_kit.catalogue import COMPONENTS, service_names
 from plaza_kit.identity import IdentitySigner, Principal, generate_private_key_pem
 
 pytestmark = pytest.mark.e2e
@@ -88,11 +89,11 @@ def test_readiness_covers_the_gateways_own_database(stack: Stack) -> None:
     response = httpx.get(f"{stack.gateway_url}/readyz")
     assert response.json() == {
         "status": "ok",
-        "services": {"gateway": "ok", "registry": "ok", "meetings": "ok", "investment": "ok"},
+        "services": {component.name: "ok" for component in COMPONENTS},
     }
 
 
-@pytest.mark.parametrize("service", ["registry", "meetings", "investment"])
+@pytest.mark.parametrize("service", service_names())
 def test_each_service_refuses_forged_and_expired_identity_tokens(stack: Stack, service: str) -> None:
     """Reached directly, every protected operation of every service refuses tokens the gateway did not
     mint (another key) and tokens that expired, so bypassing the gateway exposes nothing."""

@@ -10,6 +10,7 @@ import httpx
 import pytest
 
 from plaza_dev.stack import Stack
+from plaza_kit.catalogue import COMPONENTS
 from registry.demo import demo_id
 from registry.demo_data import DEMO_BODIES
 
@@ -116,7 +117,7 @@ def test_readiness_aggregates_the_services(gateway: httpx.Client) -> None:
     assert response.status_code == 200
     assert response.json() == {
         "status": "ok",
-        "services": {"gateway": "ok", "registry": "ok", "meetings": "ok", "investment": "ok"},
+        "services": {component.name: "ok" for component in COMPONENTS},
     }
 
 

@@ -24,7 +24,7 @@ PROBLEM = {"type": "object", "properties": {"status": {"type": "integer"}}}
 def merged(registry: dict[str, Any], meetings: dict[str, Any]) -> dict[str, Any]:
     return merge_documents(
         document({}, {}),
-        {"registry": registry, "meetings": meetings},
+        {"registry": registry, "meetings": meetings},  # layout: example names
         title="t",
         description="d",
         version="1",

@@ -12,7 +12,6 @@ from typing import Any
 from fastapi import FastAPI
 from redis.asyncio import BlockingConnectionPool, Redis
 from sqlalchemy.exc import SQLAlchemyError
-from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 from starlette.types import Message, Receive, Scope, Send
 
 from gateway.audit import WRITE_METHODS, AuditLog
@@ -21,9 +20,8 @@ from gateway.credentials import Credentials, Grant
 from gateway.db import SCHEMA
 from gateway.headers import CorsMiddleware, SecurityHeadersMiddleware
 from gateway.limits import is_json, json_too_deep, read_within, replay
-from gateway.oauth import TOKEN_PATH, document_token_errors
-from gateway.openapi_merge import merge_documents
-from gateway.own_api import API_DESCRIPTION, build_own_api
+from gateway.oauth import TOKEN_PATH
+from gateway.own_api import build_own_api, platform_document
 from gateway.proxy import UpstreamPool, forward, has_body
 from gateway.ratelimit import RateLimiter
 from gateway.revocation import Revocations
@@ -32,31 +30,19 @@ from gateway.settings import GatewaySettings
 from gateway.tokens import AccessTokens
 from plaza_contracts import CursorCodec
 from plaza_kit.app import bind_database
-from plaza_kit.db import make_sessionmaker
-from plaza_kit.errors import install_problem_handlers, problem_response
+from plaza_kit.db import make_engine, make_sessionmaker
+from plaza_kit.errors import (
+    DatabaseUnavailableError,
+    database_unavailable,
+    database_unavailable_response,
+    install_problem_handlers,
+    problem_response,
+)
 from plaza_kit.identity import IdentitySigner, IdentityVerifier
 from plaza_kit.middleware import BodyLimitMiddleware, RequestContextMiddleware
 from plaza_kit.migrations import current_revision, head_revision
-from plaza_kit.settings import asyncpg_url
 
 ISSUER = "plaza-gateway"
-
-
-def _engine(settings: GatewaySettings) -> AsyncEngine:
-    return create_async_engine(
-        asyncpg_url(settings.database_url),
-        pool_size=settings.db_pool_size,
-        max_overflow=settings.db_pool_size,
-        pool_pre_ping=True,
-        connect_args={
-            "server_settings": {
-                "application_name": "plaza-gateway",
-                "statement_timeout": "5000",
-                "timezone": "UTC",
-            },
-            "timeout": 5,
-        },
-    )
 
 
 class Gateway:
@@ -67,7 +53,7 @@ class Gateway:
         self._head = head_revision("gateway")
         self.pool = UpstreamPool(settings)
         self.catalog = OpenApiCatalog(self.pool, ttl=settings.openapi_ttl)
-        self.engine = _engine(settings)
+        self.engine = make_engine(settings, application_name="plaza-gateway")
         self.redis: Redis | None = None
         if settings.redis_url:
             self.redis = Redis(
@@ -127,19 +113,14 @@ class Gateway:
         try:
             async with self.engine.connect() as connection:
                 revision = await current_revision(connection, SCHEMA)
-        except (OSError, TimeoutError, SQLAlchemyError):
+        except (OSError, SQLAlchemyError, DatabaseUnavailableError):
             return "database unreachable"
         return "ok" if revision == self._head else f"database at migration {revision}, expected {self._head}"
 
     async def merged_document(self) -> dict[str, Any]:
         """The platform's OpenAPI document: the gateway's own operations and every service's."""
         documents, missing = await self.catalog.documents()
-        description = API_DESCRIPTION
-        if missing:
-            description += f"\n\n**Not included right now (unavailable):** {', '.join(missing)}."
-        own = self.api.openapi()
-        document_token_errors(own)
-        return merge_documents(own, documents, title="Plaza API", description=description, version="1.0.0")
+        return platform_document(self.api, documents, missing)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "http":
@@ -152,7 +133,16 @@ class Gateway:
         if not path.startswith(API_PREFIX) or path == TOKEN_PATH:
             await self.api(scope, receive, send)
             return
-        grant, problem = await self._authenticate(scope)
+        try:
+            grant, problem = await self._authenticate(scope)
+        except Exception as error:
+            # A key or token not in the cache needs the database: down, slow or saturated, that is a 503
+            # (one log line); a cached one goes on without it.
+            unavailable = database_unavailable(error)
+            if unavailable is None:
+                raise
+            await database_unavailable_response(unavailable, instance=path)(scope, receive, send)
+            return
         if grant is None:
             await _unauthorized(problem, scope, receive, send)
             return

@@ -3,8 +3,10 @@
 The hot path only appends a small record to an in-memory queue (no I/O, no awaiting); a background task
 resolves operation ids and target ids and inserts the records in batches. Nothing of the request body,
 query string or credentials is kept: client, organisation, request id, operation, target id, status.
-If the queue is full (the database is down for long), new records are dropped and counted in the log
-rather than slowing or failing partner requests.
+While the database is unavailable the writer keeps the records queued and retries every second, logging
+the outage once and its end once; if the queue fills up (the database is down for long), new records are
+dropped and counted in the log rather than slowing or failing partner requests. Records that still cannot be
+stored when the gateway stops are counted in the log; stopping never fails because of them.
 """
 
 import asyncio
@@ -25,6 +27,7 @@ from gateway.credentials import Grant
 from gateway.models import AuditEvent
 from gateway.operations import OperationIndex, fallback_operation
 from plaza_contracts import uuid7
+from plaza_kit.errors import database_unavailable
 
 logger = logging.getLogger("gateway.audit")
 
@@ -114,9 +117,18 @@ class AuditLog:
                 await self._task
             self._task = None
         while not self._queue.empty():
-            await self.flush()
+            batch = self._take([])
+            try:
+                await self._store(batch)
+            except Exception as error:  # stopping during an outage: say what is lost, stop anyway
+                logger.error(
+                    "audit records not stored at shutdown",
+                    extra={"count": len(batch) + self._queue.qsize(), "error": _cause(error)},
+                )
+                return
 
     async def _run(self) -> None:
+        failing = False
         while True:
             first = await self._queue.get()
             await asyncio.sleep(self._interval)  # let a batch gather
@@ -124,10 +136,16 @@ class AuditLog:
             try:
                 await self._store(batch)
             except Exception as error:  # the writer must survive a database outage: keep the batch
-                logger.error("audit batch not stored, will retry", extra={"error": type(error).__name__})
+                if not failing:
+                    logger.error("audit records not stored, retrying", extra={"error": _cause(error)})
+                failing = True
                 for record in batch:
                     self.record(record)
                 await asyncio.sleep(1.0)
+            else:
+                if failing:
+                    logger.warning("audit records stored again", extra={"count": len(batch)})
+                failing = False
 
     async def flush(self) -> None:
         """Store up to one batch of queued records now."""
@@ -177,3 +195,9 @@ class AuditLog:
             "target_id": target[:200] if target else None,
             "status": record.status,
         }
+
+
+def _cause(error: Exception) -> str:
+    """What failed, for the log line: the database's reason when it is unavailable, else the error type."""
+    unavailable = database_unavailable(error)
+    return unavailable.cause if unavailable is not None and unavailable.cause else type(error).__name__

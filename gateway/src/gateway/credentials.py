@@ -5,7 +5,9 @@ keys are remembered briefly too, so a flood of bad keys does not become a flood 
 misses for the same key share one query. Revoking a key (or changing a client) evicts its entries at once
 in this process and, through `gateway.revocation`, in every replica sharing Redis; without Redis, other
 replicas notice within the cache TTL. Key expiry (the end of a rotation's grace period) is checked on every
-request, not only when the cache refreshes.
+request, not only when the cache refreshes. A lookup that fails (the database is down or busy) is never
+cached: its error reaches the caller, answered as a 503 (`plaza_kit.errors.database_unavailable`), and the
+next request asks again; keys already cached keep working through the outage.
 
 The identity token forwarded to services is minted once per grant and reused for half its lifetime.
 """

@@ -2,6 +2,7 @@
 
 import uuid
 from datetime import datetime
+from typing import NamedTuple
 
 from sqlalchemy import (
     ARRAY,
@@ -61,6 +62,21 @@ class ApiKey(Base):
     expires_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     replaced_by: Mapped[uuid.UUID | None] = mapped_column(doc="The key that replaced this one at rotation.")
+
+    def status_at(self, now: datetime) -> str:
+        """`active`, `expiring` (valid until `expires_at`), `expired` or `revoked` at `now`."""
+        if self.revoked_at is not None:
+            return "revoked"
+        if self.expires_at is None:
+            return "active"
+        return "expiring" if self.expires_at > now else "expired"
+
+
+class NewKey(NamedTuple):
+    """A key just issued, with its secret: the only moment the secret exists outside the client."""
+
+    key: ApiKey
+    secret: str
 
 
 class AuditEvent(Base):

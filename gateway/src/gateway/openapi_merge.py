@@ -8,9 +8,15 @@ own failures (502/503/504).
 
 Security: services declare the internal `PlazaIdentity` scheme with the scopes an operation requires; the
 partner document never mentions it. Each such operation instead requires an API key (`ApiKeyAuth`) or an
-OAuth 2.0 client-credentials token (`OAuth2`) with the same scopes, lists them in `x-required-scopes`, and
-documents 401, 403 and 429 (with the rate-limit headers). Operations without a requirement are public
-(`security: []`); only the gateway's token endpoint is.
+OAuth 2.0 client-credentials token (`OAuth2`) with those scopes, lists them in `x-required-scopes`, and
+documents 401, 403 and 429 (with the rate-limit headers). Scopes are named on the `OAuth2` requirement
+only: OpenAPI tooling (and client generators) check them against the scheme's declared scopes, which an
+API-key scheme has none of; the key carries its client's scopes all the same. Operations without a
+requirement are public (`security: []`); only the gateway's token endpoint is.
+
+The document is self-contained for generators: every tag an operation uses is defined (the gateway's own
+and each service's), schemas no operation reaches are dropped (e.g. the services' health shapes), and
+`servers` is the gateway itself (`/`: paths are relative to where the document was fetched).
 """
 
 import copy
@@ -32,6 +38,8 @@ _GATEWAY_ERRORS = {
 _HTTP_METHODS = {"get", "put", "post", "delete", "options", "head", "patch", "trace"}
 API_KEY_SCHEME = "ApiKeyAuth"
 OAUTH_SCHEME = "OAuth2"
+SERVERS = [{"url": "/", "description": "This gateway (the origin this document was fetched from)."}]
+CONTACT = {"name": "Plaza platform operators"}
 _RATE_HEADERS = {
     "RateLimit-Policy": {
         "description": 'The client\'s limit, e.g. `"client";q=100;w=10` (IETF httpapi ratelimit draft).',
@@ -51,7 +59,8 @@ def security_schemes() -> dict[str, Any]:
             "type": "apiKey",
             "in": "header",
             "name": "X-API-Key",
-            "description": "An API key issued to your client (`plz_…`). Keep it secret; rotate it regularly.",
+            "description": "An API key issued to your client (`plz_…`). Keep it secret; rotate it regularly. "
+            "The key carries your client's scopes; `x-required-scopes` of an operation names those it needs.",
         },
         OAUTH_SCHEME: {
             "type": "oauth2",
@@ -85,7 +94,7 @@ def _secure(operation: dict[str, Any]) -> None:
     if scopes is None:
         operation["security"] = []
         return
-    operation["security"] = [{API_KEY_SCHEME: scopes}, {OAUTH_SCHEME: scopes}]
+    operation["security"] = [{API_KEY_SCHEME: []}, {OAUTH_SCHEME: scopes}]
     operation["x-required-scopes"] = scopes
     responses = operation.setdefault("responses", {})
     responses.setdefault("401", _problem("No valid API key or access token"))
@@ -117,6 +126,52 @@ def _canonical(schema: Any) -> str:
     return json.dumps(schema, sort_keys=True)
 
 
+def _schema_refs(node: Any) -> set[str]:
+    """Names of the component schemas `node` refers to directly."""
+    if isinstance(node, dict):
+        found = set()
+        for key, value in node.items():
+            if key == "$ref" and isinstance(value, str) and value.startswith("#/components/schemas/"):
+                found.add(value.rsplit("/", 1)[1])
+            else:
+                found |= _schema_refs(value)
+        return found
+    if isinstance(node, list):
+        return set().union(*(_schema_refs(item) for item in node))
+    return set()
+
+
+def _drop_unused_schemas(document: dict[str, Any]) -> None:
+    """Keep only the schemas reachable from the paths (through other schemas too)."""
+    schemas: dict[str, Any] = document["components"]["schemas"]
+    reachable: set[str] = set()
+    pending = _schema_refs({key: value for key, value in document.items() if key != "components"})
+    while pending:
+        name = pending.pop()
+        if name not in reachable and name in schemas:
+            reachable.add(name)
+            pending |= _schema_refs(schemas[name])
+    for name in set(schemas) - reachable:
+        del schemas[name]
+
+
+def _used_tags(parts: list[tuple[str, dict[str, Any]]], paths: Mapping[str, Any]) -> list[dict[str, Any]]:
+    """The definitions of the tags the merged operations use, the services' first, in their order."""
+    used = {
+        tag
+        for item in paths.values()
+        for method, operation in item.items()
+        if method in _HTTP_METHODS
+        for tag in operation.get("tags", [])
+    }
+    tags: list[dict[str, Any]] = []
+    for _, document in [*parts[1:], parts[0]]:
+        for tag in document.get("tags", []):
+            if tag["name"] in used and all(tag["name"] != known["name"] for known in tags):
+                tags.append(copy.deepcopy(tag))
+    return tags
+
+
 def merge_documents(
     gateway_document: dict[str, Any],
     service_documents: Mapping[str, dict[str, Any]],
@@ -128,7 +183,8 @@ def merge_documents(
     """Merge the gateway's own document with each service's (service name → document)."""
     merged: dict[str, Any] = {
         "openapi": "3.1.0",
-        "info": {"title": title, "description": description, "version": version},
+        "info": {"title": title, "description": description, "version": version, "contact": dict(CONTACT)},
+        "servers": copy.deepcopy(SERVERS),
         "paths": {},
         "components": {"schemas": {}, "securitySchemes": security_schemes()},
         "tags": [],
@@ -136,7 +192,6 @@ def merge_documents(
     schemas: dict[str, Any] = merged["components"]["schemas"]
     operation_ids: set[str] = set()
     renamed: list[str] = []
-    seen_tags: set[str] = set()
 
     parts = [("gateway", gateway_document), *sorted(service_documents.items())]
     for service, original in parts:
@@ -148,10 +203,6 @@ def merge_documents(
         document = _rewrite_refs(document, renames)
         for name, schema in document.get("components", {}).get("schemas", {}).items():
             schemas.setdefault(renames.get(name, name), schema)
-        for tag in document.get("tags", []):
-            if tag["name"] not in seen_tags:
-                seen_tags.add(tag["name"])
-                merged["tags"].append(tag)
         for path, item in document.get("paths", {}).items():
             if service != "gateway" and owner_of(path) != service:
                 continue
@@ -175,6 +226,8 @@ def merge_documents(
                             },
                         )
             merged["paths"][path] = item
+    merged["tags"] = _used_tags(parts, merged["paths"])
+    _drop_unused_schemas(merged)
     if renamed:
         merged["x-plaza-renamed"] = sorted(renamed)
     return merged

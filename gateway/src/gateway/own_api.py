@@ -2,7 +2,7 @@
 the OAuth token endpoint and the admin API."""
 
 import asyncio
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from typing import Any, Literal
 
 import aiohttp
@@ -14,6 +14,7 @@ from gateway import oauth
 from gateway.admin import audit_router
 from gateway.admin import router as admin_router
 from gateway.docs_page import ASSET_FILES, ASSETS_DIR, DOCS_HTML, DOCS_INIT_JS
+from gateway.openapi_merge import merge_documents
 from gateway.proxy import UpstreamPool
 from plaza_kit.errors import NotFoundError, UnavailableError
 from plaza_kit.openapi import install_problem_openapi
@@ -24,6 +25,14 @@ cooperation events (trade agencies, consulates, industry consortia). Authenticat
 lists the scope it requires. Errors are RFC 9457 problem details (`application/problem+json`) with a
 `request_id`; collections are cursor-paginated (`next_cursor`); every response carries the `RateLimit`
 and `RateLimit-Policy` headers."""
+
+
+# The tags of the gateway's own operations, defined for generators to group them (services define theirs).
+TAGS = [
+    {"name": "oauth", "description": "OAuth 2.0 client credentials: exchange a client's key for a token."},
+    {"name": "admin", "description": "Operators only (`admin`): clients, their keys, and the audit log."},
+    {"name": "health", "description": "Liveness and readiness of the gateway and the services behind it."},
+]
 
 
 class GatewayHealth(BaseModel):
@@ -45,7 +54,14 @@ def build_own_api(
     own_readiness: Callable[[], Awaitable[str]],
 ) -> FastAPI:
     """The FastAPI app that answers everything that is not proxied."""
-    api = FastAPI(title="Plaza gateway", version="1.0.0", docs_url=None, redoc_url=None, openapi_url=None)
+    api = FastAPI(
+        title="Plaza gateway",
+        version="1.0.0",
+        docs_url=None,
+        redoc_url=None,
+        openapi_url=None,
+        openapi_tags=TAGS,
+    )
     install_problem_openapi(api)
     api.include_router(oauth.router)
     api.include_router(admin_router.router)
@@ -84,6 +100,21 @@ def build_own_api(
         return FileResponse(ASSETS_DIR / name, headers={"Cache-Control": "public, max-age=86400"})
 
     return api
+
+
+def platform_document(
+    api: FastAPI, service_documents: Mapping[str, dict[str, Any]], missing: Sequence[str] = ()
+) -> dict[str, Any]:
+    """The platform's OpenAPI document: the gateway's own operations (`api`) and the services' (service
+    name → its document); `missing` names the services whose document could not be fetched."""
+    description = API_DESCRIPTION
+    if missing:
+        description += f"\n\n**Not included right now (unavailable):** {', '.join(missing)}."
+    own = api.openapi()
+    oauth.document_token_errors(own)
+    return merge_documents(
+        own, service_documents, title="Plaza API", description=description, version="1.0.0"
+    )
 
 
 async def _service_ready(pool: UpstreamPool, service: str) -> str:

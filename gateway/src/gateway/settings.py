@@ -1,28 +1,26 @@
 """Gateway settings: environment variables prefixed `GATEWAY_` (see the gateway README)."""
 
-from pydantic import Field, SecretStr, field_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic import Field, SecretStr
+from pydantic_settings import SettingsConfigDict
 
-from plaza_kit.settings import asyncpg_url
+from plaza_kit.catalogue import SERVICES
+from plaza_kit.settings import ComponentSettings
+from plaza_kit.settings import upstream_variable as kit_upstream_variable
+
+ENV_PREFIX = "GATEWAY_"
 
 
-class GatewaySettings(BaseSettings):
-    """Settings of the gateway."""
+def upstream_variable(service: str) -> str:
+    """The environment variable holding a service's base URL, e.g. `GATEWAY_REGISTRY_URL`."""
+    return kit_upstream_variable(ENV_PREFIX, service)
 
-    model_config = SettingsConfigDict(env_prefix="GATEWAY_", extra="ignore")
 
-    host: str = Field(default="127.0.0.1", description="Interface to listen on.")
+class GatewaySettings(ComponentSettings):
+    """Settings of the gateway: the kit's (`host`, `database_url`, `db_*`, `cursor_secret`, …) and its own."""
+
+    model_config = SettingsConfigDict(env_prefix=ENV_PREFIX, extra="ignore")
+
     port: int = Field(default=8000, description="Port to listen on.")
-    registry_url: str = Field(default="http://127.0.0.1:8001", description="Base URL of the registry.")
-    meetings_url: str = Field(
-        default="http://127.0.0.1:8002", description="Base URL of the meetings service."
-    )
-    investment_url: str = Field(
-        default="http://127.0.0.1:8003", description="Base URL of the investment service."
-    )
-    database_url: str = Field(
-        description="PostgreSQL URL of the gateway's own role (`plaza_gateway`, schema `gateway`)."
-    )
     signing_key: SecretStr = Field(
         description="Ed25519 private key (PEM) that signs identity tokens for services and OAuth tokens."
     )
@@ -45,35 +43,22 @@ class GatewaySettings(BaseSettings):
     access_token_ttl: int = Field(default=900, description="Lifetime of OAuth access tokens.")
     default_rate_per_minute: int = Field(default=600, description="Rate limit of new clients (per minute).")
     default_burst: int = Field(default=100, description="Burst of new clients (requests at once).")
-    cursor_secret: SecretStr = Field(
-        default=SecretStr("plaza-development-cursor-secret"),
-        description="Key that signs pagination cursors; set a random value of 32+ bytes in production.",
-    )
     connect_timeout: float = Field(default=1.0, description="Seconds to open a connection to a service.")
     read_timeout: float = Field(default=30.0, description="Seconds to wait for a service's next bytes.")
     body_timeout: float = Field(default=15.0, description="Seconds a client may take to send its body.")
     pool_size: int = Field(default=100, description="Open connections kept per service.")
+    # Its database serves key lookups (cached), admin calls and audit batches: a small pool, short statements.
     db_pool_size: int = Field(default=5, description="Database connections (key lookups, admin, audit).")
-    max_body_bytes: int = Field(default=1_048_576, description="Largest request body accepted.")
+    db_max_overflow: int = Field(default=5, description="Extra database connections allowed under load.")
+    db_statement_timeout_ms: int = Field(default=5_000, description="Server-side statement timeout.")
     max_json_depth: int = Field(default=32, description="Deepest JSON nesting accepted in request bodies.")
     openapi_ttl: float = Field(
         default=30.0, description="Seconds a fetched service OpenAPI document is reused."
     )
-    log_level: str = Field(default="INFO", description="Python logging level.")
-
-    @field_validator("database_url")
-    @classmethod
-    def _postgres_only(cls, value: str) -> str:
-        asyncpg_url(value)
-        return value
 
     def upstreams(self) -> dict[str, str]:
-        """Service name → base URL."""
-        return {
-            "registry": self.registry_url,
-            "meetings": self.meetings_url,
-            "investment": self.investment_url,
-        }
+        """Service name → base URL, for every service in the catalogue."""
+        return {service.name: self.upstream_url(service.name) for service in SERVICES}
 
     def allowed_origins(self) -> frozenset[str]:
         """The CORS allow-list."""

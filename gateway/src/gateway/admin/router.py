@@ -9,7 +9,8 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request, Response, status
 
-from gateway.admin import store
+from gateway.admin import service
+from gateway.admin.presenter import client_read, issued_key, key_read
 from gateway.admin.schemas import (
     ClientCreate,
     ClientRead,
@@ -25,7 +26,7 @@ from plaza_contracts import Page
 from plaza_kit.auth import requires
 from plaza_kit.db import SessionDep
 from plaza_kit.identity import Principal
-from plaza_kit.pagination import DEFAULT_LIMIT, CodecDep, CursorQuery, LimitQuery, decode_cursor_id
+from plaza_kit.pagination import KeysetDep
 from plaza_kit.scopes import Scope
 
 router = APIRouter(prefix="/v1/admin", tags=["admin"])
@@ -56,29 +57,25 @@ async def create_client(
 ) -> ClientRead:
     """Register a partner client for an organisation with its scopes and rate limit (no key yet)."""
     settings = _settings(request)
-    client = await store.create_client(
+    client = await service.create_client(
         session, body, default_rate=settings.default_rate_per_minute, default_burst=settings.default_burst
     )
     response.headers["Location"] = f"/v1/admin/clients/{client.id}"
-    return store.client_read(client)
+    return client_read(client)
 
 
 @router.get("/clients", operation_id="admin_clients_list", summary="List clients")
 async def list_clients(
     session: SessionDep,
-    codec: CodecDep,
+    page: KeysetDep,
     _: Admin,
     organisation_id: Annotated[uuid.UUID | None, Query(description="Only this organisation's.")] = None,
-    cursor: CursorQuery = None,
-    limit: LimitQuery = DEFAULT_LIMIT,
 ) -> Page[ClientRead]:
     """Clients in creation order, a page at a time."""
     filters = {"organisation_id": str(organisation_id) if organisation_id else None}
-    after = decode_cursor_id(codec, cursor, filters)
-    rows = await store.list_clients(session, organisation_id=organisation_id, after=after, limit=limit + 1)
-    items = [store.client_read(client) for client in rows[:limit]]
-    next_cursor = codec.encode([str(items[-1].id)], filters) if len(rows) > limit else None
-    return Page[ClientRead](items=items, next_cursor=next_cursor)
+    after = page.after_id(filters)
+    rows = await service.list_clients(session, organisation_id=organisation_id, after=after, limit=page.fetch)
+    return page.of(rows, filters, client_read)
 
 
 @router.get(
@@ -89,7 +86,7 @@ async def list_clients(
 )
 async def get_client(client_id: uuid.UUID, session: SessionDep, _: Admin) -> ClientRead:
     """One client by id."""
-    return store.client_read(await store.get_client(session, client_id))
+    return client_read(await service.get_client(session, client_id))
 
 
 @router.patch(
@@ -102,10 +99,10 @@ async def update_client(
     client_id: uuid.UUID, body: ClientUpdate, request: Request, session: SessionDep, _: Admin
 ) -> ClientRead:
     """Replace the scopes and/or change the rate limit; effective at once on every replica."""
-    client = await store.update_client(session, client_id, body)
+    client = await service.update_client(session, client_id, body)
     await session.commit()
     await _revocations(request).client(client_id)
-    return store.client_read(client)
+    return client_read(client)
 
 
 @router.post(
@@ -119,9 +116,9 @@ async def issue_key(
     client_id: uuid.UUID, body: KeyIssue, response: Response, session: SessionDep, _: Admin
 ) -> IssuedKey:
     """A new API key for the client. The key is in this response only: store it now."""
-    issued = await store.issue_key(session, client_id, expires_at=body.expires_at)
-    response.headers["Location"] = f"/v1/admin/clients/{client_id}/keys/{issued.id}"
-    return issued
+    issued = await service.issue_key(session, client_id, expires_at=body.expires_at)
+    response.headers["Location"] = f"/v1/admin/clients/{client_id}/keys/{issued.key.id}"
+    return issued_key(issued)
 
 
 @router.get(
@@ -132,7 +129,7 @@ async def issue_key(
 )
 async def list_keys(client_id: uuid.UUID, session: SessionDep, _: Admin) -> Page[KeyRead]:
     """Every key of the client (prefix and status only), oldest first; one page holds them all."""
-    return Page[KeyRead](items=[store.key_read(key) for key in await store.list_keys(session, client_id)])
+    return Page[KeyRead](items=[key_read(key) for key in await service.list_keys(session, client_id)])
 
 
 @router.post(
@@ -152,11 +149,11 @@ async def rotate_key(
     _: Admin,
 ) -> IssuedKey:
     """Issue a replacement key; the old one keeps working for `grace_seconds`, then stops."""
-    issued = await store.rotate_key(session, client_id, key_id, grace_seconds=body.grace_seconds)
+    issued = await service.rotate_key(session, client_id, key_id, grace_seconds=body.grace_seconds)
     await session.commit()
     await _revocations(request).key(key_id)
-    response.headers["Location"] = f"/v1/admin/clients/{client_id}/keys/{issued.id}"
-    return issued
+    response.headers["Location"] = f"/v1/admin/clients/{client_id}/keys/{issued.key.id}"
+    return issued_key(issued)
 
 
 @router.post(
@@ -169,7 +166,7 @@ async def revoke_key(
     client_id: uuid.UUID, key_id: uuid.UUID, request: Request, session: SessionDep, _: Admin
 ) -> KeyRead:
     """Stop a key at once, on every replica, with the OAuth tokens obtained with it."""
-    key = await store.revoke_key(session, client_id, key_id)
+    key = await service.revoke_key(session, client_id, key_id)
     await session.commit()
     await _revocations(request).key(key_id)
-    return store.key_read(key)
+    return key_read(key)

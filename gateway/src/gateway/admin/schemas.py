@@ -1,16 +1,39 @@
 """Wire shapes of the admin API: clients, keys and audit entries."""
 
 import uuid
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import ConfigDict, Field, StringConstraints
+from pydantic import BeforeValidator, ConfigDict, Field, StringConstraints
 
 from plaza_contracts import ContractModel, InputModel, UtcDateTime
 from plaza_kit.scopes import Scope
 
 ClientName = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
-RatePerMinute = Annotated[int, Field(ge=1, le=1_000_000, description="Sustained requests per minute.")]
-Burst = Annotated[int, Field(ge=1, le=100_000, description="Requests allowed at once (bucket size).")]
+
+
+def _json_integer(value: Any) -> Any:
+    """Refuse what JSON Schema's `integer` refuses but Pydantic's lax `int` takes: `true`/`false` and
+    numeric strings. (`60.0` is an integer to JSON Schema, and stays accepted.)"""
+    if isinstance(value, bool | str):
+        raise ValueError("Input should be a JSON integer")
+    return value
+
+
+def _timestamp_text(value: Any) -> Any:
+    """Refuse numbers for a timestamp: the document says an RFC 3339 string, Pydantic would take epoch
+    seconds (`0` became 1970-01-01)."""
+    if value is not None and not isinstance(value, str):
+        raise ValueError("Input should be an RFC 3339 timestamp string")
+    return value
+
+
+JSON_INTEGER = BeforeValidator(_json_integer)
+RatePerMinute = Annotated[
+    int, Field(ge=1, le=1_000_000, description="Sustained requests per minute."), JSON_INTEGER
+]
+Burst = Annotated[
+    int, Field(ge=1, le=100_000, description="Requests allowed at once (bucket size)."), JSON_INTEGER
+]
 _EXAMPLE_ORG = "01995a1e-ec00-7000-8000-00000000000a"
 
 
@@ -41,11 +64,17 @@ class ClientCreate(InputModel):
 
 
 class ClientUpdate(InputModel):
-    """Changes to a client; absent fields stay. Takes effect at once on every gateway replica."""
+    """Changes to a client; absent (or `null`) fields stay. Takes effect at once on every gateway replica."""
 
-    scopes: list[Scope] | None = Field(default=None, min_length=1, description="Replaces the scopes.")
-    rate_per_minute: RatePerMinute | None = None
-    burst: Burst | None = None
+    scopes: list[Scope] | None = Field(
+        default=None, min_length=1, description="Replaces the scopes; `null`: unchanged."
+    )
+    rate_per_minute: RatePerMinute | None = Field(
+        default=None, description="Sustained requests per minute; `null`: unchanged."
+    )
+    burst: Burst | None = Field(
+        default=None, description="Requests allowed at once (bucket size); `null`: unchanged."
+    )
 
     model_config = ConfigDict(json_schema_extra={"examples": [{"rate_per_minute": 1200, "burst": 200}]})
 
@@ -93,7 +122,7 @@ class IssuedKey(KeyRead):
 class KeyIssue(InputModel):
     """Options of a new key."""
 
-    expires_at: UtcDateTime | None = Field(
+    expires_at: Annotated[UtcDateTime | None, BeforeValidator(_timestamp_text)] = Field(
         default=None, description="When the key stops working; none: never."
     )
 
@@ -103,8 +132,11 @@ class KeyIssue(InputModel):
 class KeyRotate(InputModel):
     """Rotation: a new key is issued and the old one keeps working for `grace_seconds`."""
 
-    grace_seconds: int = Field(
-        default=86_400, ge=0, le=30 * 86_400, description="How long the old key stays valid (0: ends now)."
+    grace_seconds: Annotated[int, JSON_INTEGER] = Field(
+        default=86_400,
+        ge=0,
+        le=30 * 86_400,
+        description="How long the old key stays valid, in seconds (0: ends now).",
     )
 
     model_config = ConfigDict(json_schema_extra={"examples": [{"grace_seconds": 3600}]})

@@ -12,7 +12,18 @@ from plaza_contracts.pagination import (
     query_fingerprint,
 )
 from plaza_contracts.problem import PROBLEM_MEDIA_TYPE, FieldError, Problem, problem_type
-from plaza_contracts.refs import CompanyRef, EventRef, MeetingRef, OrganisationRef
+from plaza_contracts.refs import (
+    MAX_REF_LOOKUP_IDS,
+    CompanyRef,
+    CompanyRefLookup,
+    EventRef,
+    MeetingRef,
+    MergedRef,
+    OrganisationRef,
+    OrganisationRefLookup,
+    RefLookup,
+    RefLookupRequest,
+)
 from plaza_contracts.values import (
     LANGUAGES,
     CountryCode,
@@ -28,8 +39,10 @@ __all__ = [
     "DEFAULT_PAGE_LIMIT",
     "LANGUAGES",
     "MAX_PAGE_LIMIT",
+    "MAX_REF_LOOKUP_IDS",
     "PROBLEM_MEDIA_TYPE",
     "CompanyRef",
+    "CompanyRefLookup",
     "ContractModel",
     "CountryCode",
     "CurrencyCode",
@@ -41,10 +54,14 @@ __all__ = [
     "InvalidCursorError",
     "LocalizedText",
     "MeetingRef",
+    "MergedRef",
     "Money",
     "OrganisationRef",
+    "OrganisationRefLookup",
     "Page",
     "Problem",
+    "RefLookup",
+    "RefLookupRequest",
     "TimeZoneName",
     "UtcDateTime",
     "deterministic_uuid7",

@@ -34,8 +34,13 @@ def free_port() -> int:
 
 
 def port_is_free(port: int) -> bool:
-    """Whether nothing listens on `port` on loopback."""
+    """Whether nothing listens on `port` on loopback.
+
+    With SO_REUSEADDR, as PostgreSQL binds: connections of a stopped server lingering in TIME_WAIT do not
+    make its port look taken, so a restarted server gets its old port back.
+    """
     with socket.socket() as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         try:
             probe.bind(("127.0.0.1", port))
         except OSError:

@@ -12,7 +12,7 @@ from types import FrameType
 
 from plaza_dev.embedded_pg import EmbeddedPostgres
 from plaza_dev.stack import Stack
-from registry.demo import load_demo_sync
+from plaza_kit.catalogue import SERVICES
 
 PROJECT_ROOT = Path(__file__).resolve().parents[4]
 STATE_DIR = PROJECT_ROOT / ".plaza"
@@ -50,8 +50,8 @@ def main() -> int:
             redis_url=os.environ.get("GATEWAY_REDIS_URL"),
         )
         print("Bootstrapping schemas and roles, migrating, loading demo data and clients…", flush=True)
-        stack.prepare(load_demo=load_demo_sync)
-        print("Starting registry, meetings, investment and the gateway…", flush=True)
+        stack.prepare(load_demo=True)
+        print(f"Starting {', '.join(service.name for service in SERVICES)} and the gateway…", flush=True)
         stack.start()
         _print_banner(stack)
         while True:

@@ -7,22 +7,30 @@ services trust the gateway's signing key (`<SERVICE>_TRUSTED_KEYS`), the gateway
 
 import asyncio
 import uuid
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Protocol
 
-from gateway.keys import new_key
-from gateway.provision import ClientCredentials, ClientSpec, provision
-from plaza_dev.demo_clients import demo_specs
 from plaza_dev.embedded_pg import free_port
-from plaza_dev.keys import SigningKey, demo_seed, signing_key
+from plaza_dev.keys import SigningKey, demo_seed, signing_key, trusted_jwks_json
 from plaza_dev.processes import ChildProcess
 from plaza_kit.bootstrap import bootstrap, service_url
+from plaza_kit.catalogue import COMPONENTS, GATEWAY, SERVICES, resolve
 from plaza_kit.migrations import upgrade
 
-SERVICES: tuple[str, ...] = ("registry", "meetings", "investment")
-MIGRATED: tuple[str, ...] = (*SERVICES, "gateway")
-DEFAULT_PORTS = {"gateway": 8000, "registry": 8001, "meetings": 8002, "investment": 8003}
+DEFAULT_PORTS = {component.name: component.default_port for component in COMPONENTS}
+
+
+class ClientCredentials(Protocol):
+    """A client provisioned at the gateway and its API key (see `gateway.provision.ClientCredentials`)."""
+
+    @property
+    def client_id(self) -> uuid.UUID: ...
+    @property
+    def name(self) -> str: ...
+    @property
+    def key(self) -> str: ...
 
 
 @dataclass
@@ -38,11 +46,13 @@ class Stack:
     keys_dir: Path | None = None  # None: a fresh signing key and demo seed for this stack only
     redis_url: str | None = None  # shared rate limits and revocations (GATEWAY_REDIS_URL)
     redis_prefix: str | None = None  # keeps this stack's Redis keys apart from other stacks'
-    signing: SigningKey = field(init=False)
-    credentials: dict[str, ClientCredentials] = field(default_factory=dict, init=False)
+    signing: SigningKey = field(init=False)  # the gateway's
+    service_keys: dict[str, SigningKey] = field(init=False)  # each service's own, for calls between them
+    credentials: dict[str, ClientCredentials] = field(default_factory=dict, init=False)  # demo clients
 
     def __post_init__(self) -> None:
         self.signing = signing_key(self.keys_dir)
+        self.service_keys = {service.name: signing_key(self.keys_dir, service.name) for service in SERVICES}
         self._seed = demo_seed(self.keys_dir)
 
     @classmethod
@@ -55,15 +65,20 @@ class Stack:
         """The URL `service` (or the gateway) connects with (its own role)."""
         return service_url(self.admin_url, self.database, service)
 
-    def prepare(self, load_demo: Callable[[str], None] | None = None) -> None:
-        """Bootstrap the database, migrate, optionally load demo data, and provision the demo clients."""
+    def prepare(self, load_demo: bool = False) -> None:
+        """Bootstrap the database, migrate every component, optionally load each one's demo data (the
+        catalogue's `demo_data` entry points), and provision the gateway's demo clients."""
         asyncio.run(bootstrap(self.admin_url, self.database))
-        for service in MIGRATED:
-            upgrade(service, self.database_url(service))
-        if load_demo is not None:
-            load_demo(self.database_url("registry"))
-        for created in asyncio.run(provision(self.database_url("gateway"), demo_specs(self._seed))):
-            self.credentials[created.name.removeprefix("demo-")] = created
+        for component in COMPONENTS:
+            upgrade(component.name, self.database_url(component.name))
+        if load_demo:
+            for component in COMPONENTS:
+                if component.demo_data is not None:
+                    resolve(component.demo_data)(self.database_url(component.name))
+        provisioning = resolve(f"{GATEWAY.provisioning}")
+        self.credentials.update(
+            provisioning.provision_demo_clients(self.database_url(GATEWAY.name), self._seed)
+        )
 
     def create_client(
         self,
@@ -75,8 +90,15 @@ class Stack:
         burst: int = 100,
     ) -> ClientCredentials:
         """Create (or update) a client with a new key, directly in the gateway's database (benchmarks)."""
-        spec = ClientSpec(name, tuple(scopes), organisation_id, rate_per_minute, burst)
-        [created] = asyncio.run(provision(self.database_url("gateway"), [(spec, new_key())]))
+        provisioning = resolve(f"{GATEWAY.provisioning}")
+        created: ClientCredentials = provisioning.provision_client(
+            self.database_url(GATEWAY.name),
+            name,
+            scopes,
+            organisation_id,
+            rate_per_minute=rate_per_minute,
+            burst=burst,
+        )
         return created
 
     def key(self, name: str) -> str:
@@ -85,11 +107,18 @@ class Stack:
 
     def service_env(self, service: str) -> dict[str, str]:
         """Environment of one service process."""
-        prefix = service.upper()
+        prefix = service.upper()  # the catalogue's env_prefix without its underscore
         return {
             f"{prefix}_DATABASE_URL": self.database_url(service),
             f"{prefix}_PORT": str(self.ports[service]),
-            f"{prefix}_TRUSTED_KEYS": self.signing.jwks_json,
+            f"{prefix}_TRUSTED_KEYS": trusted_jwks_json([self.signing, *self.service_keys.values()]),
+            f"{prefix}_SIGNING_KEY": self.service_keys[service].pem,
+            f"{prefix}_SIGNING_KEY_ID": self.service_keys[service].kid,
+            **{
+                f"{prefix}_{upstream.name.upper()}_URL": f"http://127.0.0.1:{self.ports[upstream.name]}"
+                for upstream in SERVICES
+                if upstream.name != service
+            },
             **self.extra_env,
         }
 
@@ -106,7 +135,9 @@ class Stack:
         if self.redis_prefix:
             env["GATEWAY_REDIS_PREFIX"] = self.redis_prefix
         for service in SERVICES:
-            env[f"GATEWAY_{service.upper()}_URL"] = f"http://127.0.0.1:{self.ports[service]}"
+            env[f"{GATEWAY.env_prefix}{service.name.upper()}_URL"] = (
+                f"http://127.0.0.1:{self.ports[service.name]}"
+            )
         return {**env, **self.extra_env}
 
     def _log_path(self, name: str) -> str | None:
@@ -119,11 +150,11 @@ class Stack:
         """Start the services, wait until they are ready, then the gateway."""
         for service in SERVICES:
             child = ChildProcess(
-                service,
-                service,
-                self.ports[service],
-                self.service_env(service),
-                log_path=self._log_path(service),
+                service.name,
+                service.name,
+                self.ports[service.name],
+                self.service_env(service.name),
+                log_path=self._log_path(service.name),
             )
             child.start()
             self.children.append(child)

@@ -26,6 +26,7 @@ from plaza_contracts import uuid7
 from plaza_dev.embedded_pg import EmbeddedPostgres
 from plaza_dev.stack import Stack
 from plaza_kit.bootstrap import bootstrap, service_url, with_database
+from plaza_kit.catalogue import COMPONENTS
 from plaza_kit.identity import (
     IDENTITY_HEADER,
     IdentitySigner,
@@ -35,10 +36,7 @@ from plaza_kit.identity import (
 )
 from plaza_kit.migrations import upgrade
 from plaza_kit.settings import asyncpg_url
-from registry.demo import load_demo_sync
 
-SERVICES = ("registry", "meetings", "investment")
-MIGRATED = (*SERVICES, "gateway")
 TEST_ORIGIN = "https://partner.example"  # the browser origin the end-to-end stack allows (CORS)
 
 
@@ -91,8 +89,8 @@ def test_database(postgres_admin_url: str) -> Iterator[PlazaDatabase]:
     """A fresh database with every schema, role and migration in place; dropped after the run."""
     database = PlazaDatabase(admin_url=postgres_admin_url, name=f"plaza_test_{uuid7().hex[-12:]}")
     asyncio.run(bootstrap(postgres_admin_url, database.name))
-    for service in MIGRATED:
-        upgrade(service, database.url(service))
+    for component in COMPONENTS:
+        upgrade(component.name, database.url(component.name))
     try:
         yield database
     finally:
@@ -192,7 +190,7 @@ def _running_stack(postgres_admin_url: str, name: str, logs: Path) -> Iterator[S
         extra_env={"GATEWAY_CORS_ORIGINS": TEST_ORIGIN, "GATEWAY_BODY_TIMEOUT": "2"},
     )
     try:
-        platform.prepare(load_demo=load_demo_sync)
+        platform.prepare(load_demo=True)
         platform.start()
         yield platform
     finally:

@@ -9,9 +9,11 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from plaza_contracts import CursorCodec
 from plaza_kit.auth import assert_every_route_declares_access
+from plaza_kit.client import Upstream, open_upstreams
 from plaza_kit.db import make_engine, make_sessionmaker
 from plaza_kit.errors import install_problem_handlers
 from plaza_kit.health import health_router
+from plaza_kit.idempotency import IdempotencyStore
 from plaza_kit.identity import IdentityVerifier
 from plaza_kit.middleware import BodyLimitMiddleware, RequestContextMiddleware
 from plaza_kit.migrations import head_revision
@@ -33,16 +35,24 @@ def create_service_app(
     description: str,
     routers: Sequence[APIRouter],
     openapi_tags: list[dict[str, Any]] | None = None,
+    idempotency: IdempotencyStore | None = None,
+    upstreams: Sequence[str | Upstream] = (),
 ) -> FastAPI:
-    """A FastAPI app for `service` (its package name, which is also its database schema)."""
+    """A FastAPI app for `service` (its package name, which is also its database schema); `idempotency` is
+    the store of its `Idempotency-Key` table, used by `IdempotentCreateDep`; `upstreams` are the services
+    it calls, one pooled client each for the app's lifetime (`plaza_kit.client`)."""
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         engine = make_engine(settings, application_name=f"plaza-{service}")
         bind_database(app, engine, make_sessionmaker(engine))
+        clients = open_upstreams(service, settings, upstreams) if upstreams else None
+        app.state.upstreams = clients
         try:
             yield
         finally:
+            if clients is not None:
+                await clients.aclose()
             await engine.dispose()
 
     app = FastAPI(
@@ -57,6 +67,7 @@ def create_service_app(
     app.state.settings = settings
     app.state.cursor_codec = CursorCodec(settings.cursor_secret.get_secret_value())
     app.state.identity_verifier = IdentityVerifier(settings.trusted_keys)
+    app.state.idempotency = idempotency
     install_problem_handlers(app)
     install_problem_openapi(app)
     app.include_router(health_router(service, schema=service, head=head_revision(service)))

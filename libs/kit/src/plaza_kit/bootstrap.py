@@ -17,14 +17,16 @@ from urllib.parse import quote, urlsplit, urlunsplit
 
 import asyncpg
 
-SERVICE_SCHEMAS: tuple[str, ...] = ("registry", "meetings", "investment", "gateway")
+from plaza_kit.catalogue import COMPONENTS, component
+
+SERVICE_SCHEMAS: tuple[str, ...] = tuple(component.schema for component in COMPONENTS)
 EXTENSIONS: tuple[str, ...] = ("pg_trgm", "btree_gist", "citext", "unaccent")
 _BOOTSTRAP_LOCK = 0x504C415A41  # "PLAZA": serialises concurrent bootstraps on one server
 
 
 def role_name(service: str) -> str:
-    """The login role of `service`."""
-    return f"plaza_{service}"
+    """The login role of `service`, as the catalogue names it."""
+    return component(service).role
 
 
 def _quote_ident(name: str) -> str:

@@ -4,11 +4,14 @@ from collections.abc import AsyncIterator
 from typing import Annotated, Any
 
 from fastapi import Depends, Request
-from sqlalchemy import MetaData
+from sqlalchemy import MetaData, event
+from sqlalchemy.engine import Dialect
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
+from sqlalchemy.pool import ConnectionPoolEntry
 
-from plaza_kit.settings import ServiceSettings, asyncpg_url
+from plaza_kit.errors import DatabaseUnavailableError
+from plaza_kit.settings import ComponentSettings, asyncpg_url
 
 NAMING_CONVENTION = {
     "ix": "ix_%(table_name)s_%(column_0_N_name)s",
@@ -24,12 +27,16 @@ def schema_metadata(schema: str) -> MetaData:
     return MetaData(schema=schema, naming_convention=NAMING_CONVENTION)
 
 
-def make_engine(settings: ServiceSettings, application_name: str) -> AsyncEngine:
-    """The service's pooled engine; statements are bounded by a server-side timeout."""
-    return create_async_engine(
+def make_engine(settings: ComponentSettings, application_name: str) -> AsyncEngine:
+    """The component's pooled engine. Every wait is bounded: opening a connection (`db_connect_timeout`),
+    getting one from the pool (`db_pool_timeout`) and each statement (`db_statement_timeout_ms`, server-side);
+    the errors they end in are answered as 503s (`plaza_kit.errors.database_unavailable`).
+    """
+    engine = create_async_engine(
         asyncpg_url(settings.database_url),
         pool_size=settings.db_pool_size,
         max_overflow=settings.db_max_overflow,
+        pool_timeout=settings.db_pool_timeout,
         pool_pre_ping=True,
         hide_parameters=True,  # statement parameters carry personal data: never into logs or errors
         connect_args={
@@ -38,9 +45,29 @@ def make_engine(settings: ServiceSettings, application_name: str) -> AsyncEngine
                 "statement_timeout": str(settings.db_statement_timeout_ms),
                 "timezone": "UTC",
             },
-            "timeout": 5,
+            "timeout": settings.db_connect_timeout,
         },
     )
+    event.listen(engine.sync_engine, "do_connect", _connect_or_unavailable)
+    return engine
+
+
+def _connect_or_unavailable(
+    dialect: Dialect, _record: ConnectionPoolEntry, cargs: tuple[Any, ...], cparams: dict[str, Any]
+) -> Any:
+    """Open a DBAPI connection; a server that refuses or does not answer is `DatabaseUnavailableError`.
+
+    asyncpg raises plain `OSError`s (`ConnectionRefusedError`, the connect timeout's `TimeoutError`, …)
+    here, which SQLAlchemy passes on unwrapped; caught anywhere else they could as well be a failing
+    upstream, so they are named for what they are while it is still known.
+    """
+    try:
+        return dialect.connect(*cargs, **cparams)
+    except TimeoutError as error:  # `db_connect_timeout` passed
+        detail = "The database did not answer in time; retry shortly."
+        raise DatabaseUnavailableError(detail, cause="ConnectTimeout") from error
+    except OSError as error:
+        raise DatabaseUnavailableError(cause=type(error).__name__) from error
 
 
 def make_sessionmaker(bind: Any, **options: Any) -> async_sessionmaker[AsyncSession]:

@@ -6,7 +6,8 @@ error — ours, FastAPI's validation errors, routing 404/405, database failures 
 
 Hierarchy (status → class): 400 BadRequestError (InvalidCursorError), 401 UnauthorizedError,
 403 ForbiddenError, 404 NotFoundError, 409 ConflictError, 412 PreconditionFailedError,
-413 PayloadTooLargeError, 422 UnprocessableError, 428 PreconditionRequiredError, 503 UnavailableError.
+413 PayloadTooLargeError, 422 UnprocessableError, 428 PreconditionRequiredError, 503 UnavailableError
+(DatabaseUnavailableError).
 """
 
 import logging
@@ -16,8 +17,11 @@ from typing import Any, ClassVar
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
+from fastapi.routing import iter_route_contexts
 from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.routing import Match
 
 from plaza_contracts import PROBLEM_MEDIA_TYPE, FieldError, Problem, problem_type
 from plaza_kit.context import current_request_id
@@ -142,6 +146,18 @@ class UnavailableError(ServiceError):
     status, slug, title = 503, "unavailable", "Service unavailable"
 
 
+class DatabaseUnavailableError(UnavailableError):
+    """The database cannot serve the request now: down, not answering in time, or every pooled connection
+    busy. Nothing was stored; the request can be retried after `Retry-After` seconds."""
+
+    slug, title = "database-unavailable", "Database unavailable"
+
+    def __init__(self, detail: str | None = None, *, cause: str = "") -> None:
+        detail = detail or "The database is unavailable; retry shortly."
+        super().__init__(detail, headers={"Retry-After": "1"})
+        self.cause = cause  # what failed, as an exception type name: all the log line says about it
+
+
 def field_errors(raw_errors: Sequence[Any]) -> list[FieldError]:
     """Pydantic/FastAPI error dicts as problem `errors[]` entries with JSON Pointers."""
     result = []
@@ -194,14 +210,29 @@ async def _validation_error(request: Request, error: Exception) -> Response:
     )
 
 
+def _allowed_methods(request: Request) -> str:
+    """Every method the app answers on the request's path, for `Allow`.
+
+    The 405 names only the methods of the first route whose path matched, but FastAPI makes one route per
+    operation, so `GET /v1/companies` and `POST /v1/companies` are two routes: ask them all (included
+    routers too, which `iter_route_contexts` walks).
+    """
+    methods: set[str] = set()
+    for route in iter_route_contexts(request.app.router.routes):
+        if route.methods and route.matches(request.scope)[0] is not Match.NONE:
+            methods |= route.methods
+    return ", ".join(sorted(methods))
+
+
 async def _http_error(request: Request, error: Exception) -> Response:
     assert isinstance(error, StarletteHTTPException)
     detail: str | None = error.detail if isinstance(error.detail, str) else None
     if detail and detail.lower() == status_title(error.status_code).lower():
         detail = None
-    return problem_response(
-        error.status_code, instance=request.url.path, detail=detail, headers=error.headers
-    )
+    headers = dict(error.headers or {})
+    if error.status_code == 405 and (allowed := _allowed_methods(request)):
+        headers["Allow"] = allowed
+    return problem_response(error.status_code, instance=request.url.path, detail=detail, headers=headers)
 
 
 async def _integrity_error(request: Request, error: Exception) -> Response:
@@ -216,11 +247,67 @@ async def _integrity_error(request: Request, error: Exception) -> Response:
 
 
 _RETRYABLE = frozenset({"40001", "40P01", "53200", "55P03"})
+_STATEMENT_TIMEOUT = "57014"  # query_canceled: statement_timeout, or a cancel by an operator
+_TOO_MANY_CONNECTIONS = "53300"
+
+
+def _sqlstate(error: DBAPIError) -> str:
+    return str(getattr(error.orig, "sqlstate", "") or getattr(error.orig, "pgcode", "") or "")
+
+
+def database_unavailable(error: BaseException) -> DatabaseUnavailableError | None:
+    """`error` as a `DatabaseUnavailableError` when it means the database cannot serve right now, else None.
+
+    What reaches a handler when PostgreSQL is down or saturated: the engine's own `DatabaseUnavailableError`
+    (refused or timed-out connects, see `plaza_kit.db.make_engine`); SQLAlchemy's pool `TimeoutError` after
+    `pool_timeout`; and wrapped driver errors — SQLSTATE class 08 (connection lost), class 57 (shutting
+    down, not accepting connections yet, statement timeout), 53300 (too many connections) — or any error
+    after which SQLAlchemy invalidated the connection (e.g. asyncpg's "connection is closed").
+    """
+    if isinstance(error, DatabaseUnavailableError):
+        return error
+    if isinstance(error, PoolTimeoutError):
+        detail = "Every database connection is busy; retry shortly."
+        return DatabaseUnavailableError(detail, cause="PoolTimeout")
+    if not isinstance(error, DBAPIError):
+        return None
+    sqlstate = _sqlstate(error)
+    cause = type(getattr(error.orig, "__cause__", None) or error.orig).__name__  # the driver's own class
+    if sqlstate == _STATEMENT_TIMEOUT:
+        return DatabaseUnavailableError("The database did not answer in time; retry shortly.", cause=cause)
+    if (
+        error.connection_invalidated
+        or isinstance(error, OperationalError)
+        or sqlstate.startswith(("08", "57"))
+        or sqlstate == _TOO_MANY_CONNECTIONS
+    ):
+        return DatabaseUnavailableError(cause=cause)
+    return None
+
+
+def database_unavailable_response(error: DatabaseUnavailableError, *, instance: str) -> JSONResponse:
+    """The 503 problem for `error`, logged as one line: no traceback, the cause is outside this process."""
+    logger.warning("database unavailable", extra={"error": error.cause or type(error).__name__})
+    return problem_response(
+        error.status,
+        slug=error.slug,
+        title=error.title,
+        detail=error.detail,
+        instance=instance,
+        headers=error.headers,
+    )
+
+
+async def _database_unavailable(request: Request, error: Exception) -> Response:
+    unavailable = database_unavailable(error)
+    if unavailable is None:
+        raise error
+    return database_unavailable_response(unavailable, instance=request.url.path)
 
 
 async def _database_error(request: Request, error: Exception) -> Response:
     assert isinstance(error, DBAPIError)
-    sqlstate = str(getattr(error.orig, "sqlstate", "") or getattr(error.orig, "pgcode", "") or "")
+    sqlstate = _sqlstate(error)
     if sqlstate.startswith("22"):  # data exception: a value the database cannot hold
         return problem_response(
             422,
@@ -239,15 +326,9 @@ async def _database_error(request: Request, error: Exception) -> Response:
             detail="The request collided with concurrent changes and was rolled back; retry it.",
             headers={"Retry-After": "1"},
         )
-    if isinstance(error, OperationalError) or sqlstate.startswith(("08", "57")):
-        logger.error("database unavailable", extra={"error": type(error).__name__})
-        return problem_response(
-            503,
-            slug="unavailable",
-            instance=request.url.path,
-            detail="The database is unavailable; retry later.",
-            headers={"Retry-After": "1"},
-        )
+    unavailable = database_unavailable(error)
+    if unavailable is not None:
+        return database_unavailable_response(unavailable, instance=request.url.path)
     raise error
 
 
@@ -258,4 +339,6 @@ def install_problem_handlers(app: FastAPI) -> None:
     app.add_exception_handler(StarletteHTTPException, _http_error)
     app.add_exception_handler(IntegrityError, _integrity_error)
     app.add_exception_handler(DBAPIError, _database_error)
+    app.add_exception_handler(DatabaseUnavailableError, _database_unavailable)
+    app.add_exception_handler(PoolTimeoutError, _database_unavailable)
     # Anything else is answered by RequestContextMiddleware, which still knows the request id.

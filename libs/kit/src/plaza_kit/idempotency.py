@@ -16,8 +16,9 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Annotated, Any
 
-from fastapi import Header
+from fastapi import Depends, Header, Request
 from fastapi.responses import JSONResponse
+from pydantic import BaseModel
 from sqlalchemy import (
     Column,
     DateTime,
@@ -36,7 +37,9 @@ from sqlalchemy.dialects.postgresql import JSONB, insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from plaza_kit.concurrency import entity_tag
+from plaza_kit.db import SessionDep
 from plaza_kit.errors import UnprocessableError
+from plaza_kit.identity import Principal
 
 KEY_LIFETIME = timedelta(hours=24)
 PURGE_BATCH = 100  # expired keys removed by each claim, so the table stays small without a cron job
@@ -133,29 +136,62 @@ class IdempotencyStore:
         )
 
 
-async def idempotent_create(
-    store: "IdempotencyStore",
-    session: AsyncSession,
-    *,
-    principal: str,
-    key: str | None,
-    path: str,
-    body: Any,
-    create: Callable[[], Awaitable[tuple[Any, str]]],
-) -> Any:
-    """Run `create` (returning the created JSON body and its Location) once per key; answer 201, or the
-    first answer again for a retry with the same key and body."""
-    if key:
-        digest = fingerprint("POST", path, body)
-        replay = await store.claim(session, principal=principal, key=key, digest=digest)
-        if replay is not None:
-            return replay_response(replay)
-    created, location = await create()
-    if key:
-        await store.remember(
-            session, principal=principal, key=key, status_code=201, body=created, location=location
+@dataclass(frozen=True)
+class Created:
+    """What a create produced: its JSON body and the `Location` of the new record."""
+
+    body: Any
+    location: str
+
+
+class IdempotentCreate:
+    """Runs a create at most once per `Idempotency-Key` (the FastAPI dependency `IdempotentCreateDep`).
+
+    It knows its own request (path, key, the request's session) so routes never repeat them: a route builds
+    its `create` closure and calls `await idempotent(principal, body, create)`.
+    """
+
+    def __init__(self, store: IdempotencyStore, session: AsyncSession, path: str, key: str | None) -> None:
+        self.store, self.session, self.path, self.key = store, session, path, key
+
+    async def __call__(
+        self, principal: Principal, body: BaseModel, create: Callable[[], Awaitable[Created]]
+    ) -> JSONResponse:
+        """Answer 201 with what `create` made, or the first answer again for a retry with the same key and
+        body (a different body under a used key is a 422)."""
+        if self.key:
+            digest = fingerprint("POST", self.path, body.model_dump(mode="json"))
+            replay = await self.store.claim(
+                self.session, principal=principal.subject, key=self.key, digest=digest
+            )
+            if replay is not None:
+                return replay_response(replay)
+        created = await create()
+        if self.key:
+            await self.store.remember(
+                self.session,
+                principal=principal.subject,
+                key=self.key,
+                status_code=201,
+                body=created.body,
+                location=created.location,
+            )
+        return JSONResponse(
+            created.body, status_code=201, headers=_created_headers(created.body, created.location)
         )
-    return JSONResponse(created, status_code=201, headers=_created_headers(created, location))
+
+
+def _idempotent_create(
+    request: Request, session: SessionDep, idempotency_key: IdempotencyKeyHeader = None
+) -> IdempotentCreate:
+    store: IdempotencyStore | None = getattr(request.app.state, "idempotency", None)
+    if store is None:
+        raise RuntimeError("this app has no idempotency store (pass idempotency= to create_service_app)")
+    return IdempotentCreate(store, session, request.url.path, idempotency_key)
+
+
+IdempotentCreateDep = Annotated[IdempotentCreate, Depends(_idempotent_create)]
+"""The idempotent-create helper of the current request; documents the `Idempotency-Key` header."""
 
 
 def _created_headers(body: Any, location: str | None) -> dict[str, str]:
@@ -166,7 +202,7 @@ def _created_headers(body: Any, location: str | None) -> dict[str, str]:
     return headers
 
 
-def replay_response(replay: Replay) -> Any:
+def replay_response(replay: Replay) -> JSONResponse:
     """The first answer again, marked as a replay."""
     headers = {"Idempotent-Replayed": "true", **_created_headers(replay.body, replay.location)}
     return JSONResponse(replay.body, status_code=replay.status_code, headers=headers)

@@ -90,6 +90,9 @@ class IdentitySigner:
         return jwt.encode(claims, self._key, algorithm=_ALGORITHM, headers={"kid": self.kid})  # type: ignore[arg-type]
 
 
+GATEWAY_ISSUER = "plaza-gateway"  # the only issuer that vouches for partner clients
+
+
 class IdentityVerifier:
     """Verifies identity tokens against a JWKS of trusted public keys (each key names its issuer)."""
 
@@ -133,10 +136,19 @@ class IdentityVerifier:
         except ValueError as error:
             raise IdentityError("the identity token names a malformed organisation") from error
         kind: Literal["client", "service"] = "service" if claims.get("kind") == "service" else "client"
+        scopes = frozenset(str(claims.get("scope", "")).split())
+        if issuer != GATEWAY_ISSUER and (
+            kind != "service"
+            or organisation_id is not None
+            or "admin" in scopes
+            or f"plaza-{claims['sub']}" != issuer
+        ):
+            # Only the gateway vouches for partner clients; a service's key vouches for that service alone.
+            raise IdentityError("a service's key may only vouch for that service itself")
         return Principal(
             subject=str(claims["sub"]),
             organisation_id=organisation_id,
-            scopes=frozenset(str(claims.get("scope", "")).split()),
+            scopes=scopes,
             kind=kind,
         )
 

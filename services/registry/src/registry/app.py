@@ -6,10 +6,13 @@ from plaza_kit.app import create_service_app
 from registry.companies.lookup import router as lookup_router
 from registry.companies.router import router as companies_router
 from registry.contacts.router import router as contacts_router
+from registry.db import idempotency
 from registry.duplicates.router import router as duplicates_router
 from registry.history.router import router as history_router
 from registry.imports.router import router as import_router
 from registry.organisations.router import router as organisations_router
+from registry.read_pool import install as install_read_pool
+from registry.refs.router import router as refs_router
 from registry.sectors.router import router as sectors_router
 from registry.settings import RegistrySettings
 
@@ -28,15 +31,17 @@ TAGS = [
 
 def create_app(settings: RegistrySettings | None = None) -> FastAPI:
     """Build the registry app; settings come from `REGISTRY_*` variables unless given."""
-    return create_service_app(
+    settings = settings or RegistrySettings()
+    app = create_service_app(
         service="registry",
-        settings=settings or RegistrySettings(),
+        settings=settings,
         title="Plaza registry",
         description=DESCRIPTION,
-        # Fixed paths (/duplicates, /lookup, /import) before /{company_id}.
+        # Fixed paths (/duplicates, /lookup, /refs, /import) before /{company_id}.
         routers=[
             duplicates_router,
             lookup_router,
+            refs_router,
             import_router,
             companies_router,
             history_router,
@@ -45,4 +50,7 @@ def create_app(settings: RegistrySettings | None = None) -> FastAPI:
             sectors_router,
         ],
         openapi_tags=TAGS,
+        idempotency=idempotency,
     )
+    install_read_pool(app, settings, application_name="plaza-registry-reads")
+    return app

@@ -1,4 +1,8 @@
-"""Batch lookup for the other services: many ids in one call, with unknown and merged ids reported."""
+"""Batch lookup of full company records: many ids in one call, with unknown and merged ids reported.
+
+The other services usually need only a reference (`POST /v1/companies/refs`, `registry.refs`); this
+answers the whole `CompanyRead` of each.
+"""
 
 import uuid
 from typing import Annotated
@@ -6,16 +10,16 @@ from typing import Annotated
 from fastapi import APIRouter
 from pydantic import ConfigDict, Field
 
-from plaza_contracts import ContractModel, InputModel
+from plaza_contracts import MAX_REF_LOOKUP_IDS, ContractModel, InputModel, MergedRef
 from plaza_kit.auth import requires
 from plaza_kit.db import SessionDep
 from plaza_kit.identity import Principal
 from plaza_kit.scopes import Scope
-from registry.companies import repository
 from registry.companies.presenter import to_read
 from registry.companies.schemas import CompanyRead
+from registry.refs.service import resolve
 
-MAX_LOOKUP_IDS = 500
+MAX_LOOKUP_IDS = MAX_REF_LOOKUP_IDS
 router = APIRouter(prefix="/v1/companies", tags=["companies"])
 
 
@@ -29,18 +33,11 @@ class LookupRequest(InputModel):
     )
 
 
-class MergedId(ContractModel):
-    """An asked id that was merged, and the company it now resolves to."""
-
-    id: uuid.UUID
-    merged_into_id: uuid.UUID
-
-
 class LookupResult(ContractModel):
     """Found companies (survivors of merged ids included), merged ids, and ids the registry does not know."""
 
     items: list[CompanyRead]
-    merged: list[MergedId]
+    merged: list[MergedRef]
     unknown: list[uuid.UUID]
 
 
@@ -48,16 +45,12 @@ class LookupResult(ContractModel):
 async def lookup(
     body: LookupRequest, session: SessionDep, _: Annotated[Principal, requires(Scope.REGISTRY_READ)]
 ) -> LookupResult:
-    """Resolve up to 500 ids in one call (for the meetings and investment services and partner systems).
-    A merged id is listed in `merged` and its survivor in `items`; ids never registered are in `unknown`."""
-    asked = list(dict.fromkeys(body.ids))
-    found = {company.id: company for company in await repository.get_many(session, asked)}
-    merged = [MergedId(id=c.id, merged_into_id=c.merged_into_id) for c in found.values() if c.merged_into_id]
-    survivors = {m.merged_into_id for m in merged} - found.keys()
-    found.update({company.id: company for company in await repository.get_many(session, list(survivors))})
-    items = [to_read(company) for company in found.values() if company.merged_into_id is None]
+    """Resolve up to 500 ids in one call, with every detail of each company (for references only, see
+    `companies_refs`). A merged id is listed in `merged` and its survivor in `items`; ids never registered
+    are in `unknown`."""
+    resolution = await resolve(session, body.ids, details=True)
     return LookupResult(
-        items=sorted(items, key=lambda item: item.id),
-        merged=sorted(merged, key=lambda item: item.id),
-        unknown=[company_id for company_id in asked if company_id not in found],
+        items=[to_read(company) for company in resolution.records()],
+        merged=resolution.merged,
+        unknown=resolution.unknown,
     )

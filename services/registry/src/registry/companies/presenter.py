@@ -2,9 +2,13 @@
 
 from typing import Any
 
+import orjson
+
+from plaza_contracts import Page
 from registry.companies.fields import display_hs_code
 from registry.companies.models import Company
-from registry.companies.schemas import CompanyRead, IdentifiersRead, ProductRead, TextsRead
+from registry.companies.repository import CompanyBody, ListedBody
+from registry.companies.schemas import CompanyRead, IdentifiersRead, MergedCompany, ProductRead, TextsRead
 
 
 def _texts(ko: str | None, ja: str | None, en: str | None) -> TextsRead:
@@ -53,3 +57,34 @@ _UNTRACKED = {"version", "created_at", "updated_at", "id"}
 def snapshot(company: Company) -> dict[str, Any]:
     """The fields of a company the history compares, as JSON values."""
     return to_read(company).model_dump(mode="json", exclude=_UNTRACKED)
+
+
+# --- the fast read path: bodies PostgreSQL built (`repository.COMPANY_BODY`), sent as they are ------------
+
+
+def body_bytes(found: CompanyBody) -> bytes:
+    """The `CompanyRead` JSON of a company read, as the response body."""
+    return found.body.encode()
+
+
+def merged(found: CompanyBody) -> MergedCompany:
+    """The answer for a merged id (a 308 names the survivor)."""
+    assert found.merged_into_id is not None
+    return MergedCompany(id=found.id, merged_into_id=found.merged_into_id)
+
+
+def listed_body(row: ListedBody) -> str:
+    """The JSON of one company of a page."""
+    return row.body
+
+
+def page_bytes(page: Page[str]) -> bytes:
+    """A `Page[CompanyRead]` body from the JSON of its items: the bytes pydantic would write."""
+    items = ",".join(page.items).encode()
+    return b'{"items":[' + items + b'],"next_cursor":' + orjson.dumps(page.next_cursor) + b"}"
+
+
+def page_models(page: Page[str]) -> Page[CompanyRead]:
+    """The same page as models (for routes that return a page of companies among other shapes)."""
+    items = [CompanyRead.model_validate_json(item) for item in page.items]
+    return Page[CompanyRead](items=items, next_cursor=page.next_cursor)

@@ -3,7 +3,16 @@
 import uuid
 from typing import Annotated, Any, Self
 
-from pydantic import ConfigDict, Field, model_validator
+from pydantic import (
+    ConfigDict,
+    Field,
+    GetCoreSchemaHandler,
+    GetJsonSchemaHandler,
+    WithJsonSchema,
+    model_validator,
+)
+from pydantic.json_schema import JsonSchemaValue
+from pydantic_core import PydanticCustomError, core_schema
 
 from plaza_contracts import ContractModel, CountryCode, InputModel, LocalizedText, UtcDateTime
 from registry.companies.fields import (
@@ -23,6 +32,43 @@ from registry.companies.fields import (
 from registry.companies.models import CompanyKind, CompanyStatus, SizeBand
 
 SectorCode = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]{1,39}$", examples=["cathode"])]
+
+
+class _NotNull:
+    """Marks a merge-patch field that may be left out (no change) but not sent as `null`.
+
+    RFC 7396 reads `null` as "remove", which a required value (a kind, a country, the list of sectors)
+    cannot be: `Annotated[X | None, NOT_NULL] = None` refuses an explicit `null` with a 422 naming the field
+    (a default is never validated, so leaving the field out still works) and documents the field as `X`,
+    not nullable, so the document says what the validation does.
+    """
+
+    def __get_pydantic_core_schema__(
+        self, source: Any, handler: GetCoreSchemaHandler
+    ) -> core_schema.CoreSchema:
+        return core_schema.no_info_before_validator_function(_refuse_null, handler(source))
+
+    def __get_pydantic_json_schema__(
+        self, schema: core_schema.CoreSchema, handler: GetJsonSchemaHandler
+    ) -> JsonSchemaValue:
+        documented = handler(schema)
+        branches = documented.pop("anyOf", None)
+        if branches is not None:
+            kept = [branch for branch in branches if branch != {"type": "null"}]
+            if len(kept) == 1:
+                documented.update(kept[0])
+            else:
+                documented["anyOf"] = kept
+        return documented
+
+
+def _refuse_null(value: Any) -> Any:
+    if value is None:
+        raise PydanticCustomError("not_null", "cannot be null; leave the field out to keep its value")
+    return value
+
+
+NOT_NULL = _NotNull()
 
 
 class Identifiers(InputModel):
@@ -117,20 +163,24 @@ class IdentifiersPatch(Identifiers):
     """Identifiers to change: a value sets it, `null` removes it, an absent key leaves it."""
 
 
-_NOT_NULL = ("kind", "name", "country", "status", "identifiers", "sectors", "products")
-
-
 class CompanyUpdate(CompanyFields):
     """A JSON merge patch (RFC 7396) of a company: only the fields present change; lists are replaced."""
 
-    kind: CompanyKind | None = None
-    name: LocalizedTextPatch | None = None
-    country: CountryCode | None = None
-    status: CompanyStatus | None = Field(default=None, description="`active` or `archived`.")
+    kind: Annotated[CompanyKind | None, NOT_NULL] = None
+    name: Annotated[LocalizedTextPatch | None, NOT_NULL] = None
+    country: Annotated[CountryCode | None, NOT_NULL] = None
+    status: Annotated[
+        CompanyStatus | None,
+        NOT_NULL,
+        # `merged` is refused below: a company is merged by the merge operation.
+        WithJsonSchema(
+            {"type": "string", "enum": [CompanyStatus.active.value, CompanyStatus.archived.value]}
+        ),
+    ] = Field(default=None, description="`active` or `archived`.")
     description: LocalizedLongTextPatch | None = None
-    identifiers: IdentifiersPatch | None = None
-    sectors: list[SectorCode] | None = Field(default=None, max_length=30)
-    products: list[ProductIn] | None = Field(default=None, max_length=100)
+    identifiers: Annotated[IdentifiersPatch | None, NOT_NULL] = None
+    sectors: Annotated[list[SectorCode] | None, NOT_NULL] = Field(default=None, max_length=30)
+    products: Annotated[list[ProductIn] | None, NOT_NULL] = Field(default=None, max_length=100)
     confirm_distinct_from: list[uuid.UUID] = Field(
         default_factory=list,
         max_length=50,
@@ -139,10 +189,7 @@ class CompanyUpdate(CompanyFields):
     )
 
     @model_validator(mode="after")
-    def _no_nulls_for_required(self) -> Self:
-        for field in _NOT_NULL:
-            if field in self.model_fields_set and getattr(self, field) is None:
-                raise ValueError(f"{field} cannot be null")
+    def _not_merged_by_status(self) -> Self:
         if self.status is CompanyStatus.merged:
             raise ValueError("a company is merged with the merge operation, not by setting its status")
         return self

@@ -1,7 +1,10 @@
 """Company use cases: create, read, update (merge patch under If-Match), list and search."""
 
 import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -10,17 +13,19 @@ from plaza_kit.auth import ensure_can_write
 from plaza_kit.concurrency import ensure_matches
 from plaza_kit.errors import InvalidCursorError, NotFoundError, UnprocessableError
 from plaza_kit.identity import Principal
-from plaza_kit.pagination import cursor_uuid, decode_cursor, decode_cursor_id
+from plaza_kit.pagination import cursor_uuid, decode_cursor, decode_cursor_id, id_position, keyset_page
 from registry.companies import editing, repository
 from registry.companies.derived import refresh_derived, short_query_grams
+from registry.companies.filters import CompanyFilters
 from registry.companies.models import ORGANISATION_KINDS, Company, CompanyStatus
-from registry.companies.presenter import snapshot, to_read
-from registry.companies.repository import CompanyFilters, SearchQuery
+from registry.companies.presenter import listed_body, page_models, snapshot
+from registry.companies.repository import CompanyBody, ListedBody, SearchQuery
 from registry.companies.schemas import CompanyCreate, CompanyRead, CompanyUpdate
 from registry.duplicates import guard
 from registry.errors import MergedCompanyError
 from registry.history.recorder import diff, record_change
 from registry.names import duplicate_key, fold
+from registry.read_pool import ReadPool
 from registry.sectors.service import ensure_sectors_exist
 
 
@@ -160,6 +165,32 @@ async def update_company(
     return company
 
 
+async def read_company(reads: ReadPool, company_id: uuid.UUID) -> CompanyBody:
+    """The JSON of the company with this id, in one statement; NotFoundError otherwise (merged companies
+    included: see `merged_into_id`)."""
+    found = await reads.run(lambda connection: repository.company_body(connection, company_id))
+    if found is None:
+        raise NotFoundError(f"no company with id {company_id}")
+    return found
+
+
+async def company_page(
+    reads: ReadPool,
+    *,
+    codec: CursorCodec,
+    filters: CompanyFilters,
+    query: str | None,
+    limit: int,
+    cursor: str | None,
+) -> Page[str]:
+    """One page of companies as JSON, in one statement: in creation order, or by relevance when `query` is
+    given."""
+    plan = _plan(codec, filters, query, cursor)
+    if plan is None:
+        return Page[str](items=[], next_cursor=None)
+    return await reads.run(lambda connection: plan.fetch(connection, codec=codec, limit=limit))
+
+
 async def list_companies(
     session: AsyncSession,
     *,
@@ -169,41 +200,64 @@ async def list_companies(
     limit: int,
     cursor: str | None,
 ) -> Page[CompanyRead]:
-    """One page of companies: in creation order, or by relevance when `query` is given."""
-    if query is not None and query.strip():
-        return await _search(session, codec=codec, filters=filters, query=query, cursor=cursor, limit=limit)
-    fingerprint = filters.as_dict()
-    after_id = decode_cursor_id(codec, cursor, fingerprint)
-    rows = await repository.list_page(session, filters=filters, after_id=after_id, limit=limit + 1)
-    items = [to_read(company) for company in rows[:limit]]
-    next_cursor = codec.encode([str(items[-1].id)], fingerprint) if len(rows) > limit else None
-    return Page[CompanyRead](items=items, next_cursor=next_cursor)
+    """`company_page` as models, on the request's session (for routes that also use the session)."""
+    plan = _plan(codec, filters, query, cursor)
+    if plan is None:
+        return Page[CompanyRead](items=[], next_cursor=None)
+    raw = await (await session.connection()).get_raw_connection()
+    return page_models(await plan.fetch(raw.driver_connection, codec=codec, limit=limit))
 
 
-async def _search(
-    session: AsyncSession,
-    *,
-    codec: CursorCodec,
-    filters: CompanyFilters,
-    query: str,
-    cursor: str | None,
-    limit: int,
-) -> Page[CompanyRead]:
+@dataclass(frozen=True)
+class _PagePlan:
+    """What a page asks for, with its cursor already checked (before any connection is taken)."""
+
+    filters: CompanyFilters
+    fingerprint: dict[str, Any]
+    search: SearchQuery | None
+    after_id: uuid.UUID | None  # a listing's keyset position
+    after: tuple[float, uuid.UUID] | None  # a search's: (relevance, id)
+
+    async def fetch(self, connection: Any, *, codec: CursorCodec, limit: int) -> Page[str]:
+        """Up to `limit + 1` rows (the extra one only says there is more), then the page."""
+        if self.search is None:
+            rows = await repository.list_bodies(
+                connection, filters=self.filters, after_id=self.after_id, limit=limit + 1
+            )
+            position: Callable[[ListedBody], list[Any]] = id_position
+        else:
+            rows = await repository.search_bodies(
+                connection, search=self.search, filters=self.filters, after=self.after, limit=limit + 1
+            )
+            position = _ranked_position
+        return keyset_page(
+            rows, limit=limit, codec=codec, filters=self.fingerprint, position=position, present=listed_body
+        )
+
+
+def _ranked_position(row: ListedBody) -> list[Any]:
+    return [row.rank, str(row.id)]
+
+
+def _plan(
+    codec: CursorCodec, filters: CompanyFilters, query: str | None, cursor: str | None
+) -> _PagePlan | None:
+    """The page a request asks for; None when it can match nothing (a query of punctuation alone)."""
+    if query is None or not query.strip():
+        fingerprint = filters.as_dict()
+        return _PagePlan(filters, fingerprint, None, decode_cursor_id(codec, cursor, fingerprint), None)
     search = SearchQuery(text=fold(query), key=duplicate_key(query), grams=short_query_grams(query))
     if not any(character.isalnum() for character in search.text):
-        return Page[CompanyRead](items=[], next_cursor=None)  # punctuation alone names no company
+        return None  # punctuation alone names no company
     fingerprint = {**filters.as_dict(), "q": search.text}
     position = decode_cursor(codec, cursor, fingerprint)
-    after = (_cursor_rank(position[0]), cursor_uuid(position[1])) if position and len(position) == 2 else None
-    if position and after is None:
+    if not position:
+        return _PagePlan(filters, fingerprint, search, None, None)
+    if len(position) != 2:
         raise InvalidCursorError("the cursor is malformed")
-    rows = await repository.search_page(session, search=search, filters=filters, after=after, limit=limit + 1)
-    items = [to_read(company) for company, _ in rows[:limit]]
-    next_cursor = None
-    if len(rows) > limit:
-        last_company, last_rank = rows[limit - 1]
-        next_cursor = codec.encode([last_rank, str(last_company.id)], fingerprint)
-    return Page[CompanyRead](items=items, next_cursor=next_cursor)
+    return _PagePlan(
+        filters, fingerprint, search, None, (_cursor_rank(position[0]), cursor_uuid(position[1]))
+    )
 
 
 def _cursor_rank(value: object) -> float:

@@ -13,12 +13,12 @@ from pydantic import Field
 from plaza_contracts import ContractModel
 from plaza_kit.auth import owner_only, requires
 from plaza_kit.db import SessionDep
-from plaza_kit.idempotency import IdempotencyKeyHeader, idempotent_create
+from plaza_kit.idempotency import Created, IdempotentCreateDep
 from plaza_kit.identity import Principal
 from plaza_kit.scopes import Scope
 from registry.contacts import service
+from registry.contacts.presenter import to_read
 from registry.contacts.schemas import ContactCreate, ContactRead, ContactUpdate
-from registry.db import idempotency
 
 router = APIRouter(prefix="/v1/companies/{company_id}/contacts", tags=["contacts"])
 NOT_FOUND: dict[int | str, dict[str, Any]] = {404: {"description": "No such company or contact"}}
@@ -39,7 +39,9 @@ async def list_contacts(
     company_id: uuid.UUID, session: SessionDep, _: Annotated[Principal, requires(Scope.CONTACTS_READ)]
 ) -> ContactList:
     """The people at a company (personal data: needs `contacts:read`)."""
-    return ContactList(items=await service.list_contacts(session, company_id))
+    return ContactList(
+        items=[to_read(contact) for contact in await service.list_contacts(session, company_id)]
+    )
 
 
 @router.post(
@@ -56,23 +58,15 @@ async def add_contact(
     body: ContactCreate,
     session: SessionDep,
     principal: Annotated[Principal, requires(Scope.REGISTRY_WRITE, Scope.CONTACTS_READ)],
-    idempotency_key: IdempotencyKeyHeader = None,
+    idempotent: IdempotentCreateDep,
 ) -> Any:
     """Add a person to a company your organisation owns; send an `Idempotency-Key` to make retries safe."""
 
-    async def create() -> tuple[Any, str]:
-        contact = service.to_read(await service.add_contact(session, company_id, body, principal))
-        return contact.model_dump(mode="json"), f"/v1/companies/{company_id}/contacts/{contact.id}"
+    async def create() -> Created:
+        contact = to_read(await service.add_contact(session, company_id, body, principal))
+        return Created(contact.model_dump(mode="json"), f"/v1/companies/{company_id}/contacts/{contact.id}")
 
-    return await idempotent_create(
-        idempotency,
-        session,
-        principal=principal.subject,
-        key=idempotency_key,
-        path=f"/v1/companies/{company_id}/contacts",
-        body=body.model_dump(mode="json"),
-        create=create,
-    )
+    return await idempotent(principal, body, create)
 
 
 @router.get("/{contact_id}", operation_id="contacts_get", summary="Get a contact", responses=NOT_FOUND)
@@ -83,7 +77,7 @@ async def get_contact(
     _: Annotated[Principal, requires(Scope.CONTACTS_READ)],
 ) -> ContactRead:
     """One person at a company."""
-    return service.to_read(await service.get_contact(session, company_id, contact_id))
+    return to_read(await service.get_contact(session, company_id, contact_id))
 
 
 @router.patch(
@@ -101,7 +95,7 @@ async def update_contact(
     principal: Annotated[Principal, requires(Scope.REGISTRY_WRITE, Scope.CONTACTS_READ)],
 ) -> ContactRead:
     """Change some fields of a contact (merge patch)."""
-    return service.to_read(await service.update_contact(session, company_id, contact_id, body, principal))
+    return to_read(await service.update_contact(session, company_id, contact_id, body, principal))
 
 
 @router.delete(

@@ -6,7 +6,7 @@ from typing import Annotated, Any, Literal, Self
 from pydantic import ConfigDict, Field, StringConstraints, model_validator
 
 from plaza_contracts import ContractModel, InputModel, UtcDateTime
-from registry.companies.schemas import TextsRead
+from registry.companies.schemas import NOT_NULL, TextsRead
 
 Title = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
 Phone = Annotated[str, StringConstraints(strip_whitespace=True, pattern=r"^\+?[0-9 ()\-]{6,30}$")]
@@ -62,18 +62,11 @@ class NamePatch(InputModel):
 class ContactUpdate(InputModel):
     """A JSON merge patch of a contact."""
 
-    name: NamePatch | None = None
+    name: Annotated[NamePatch | None, NOT_NULL] = None
     title: Title | None = None
     email: Email | None = None
     phone: Phone | None = None
-    languages: list[Language] | None = Field(default=None, max_length=4)
-
-    @model_validator(mode="after")
-    def _no_null_lists(self) -> Self:
-        for field in ("name", "languages"):
-            if field in self.model_fields_set and getattr(self, field) is None:
-                raise ValueError(f"{field} cannot be null")
-        return self
+    languages: Annotated[list[Language] | None, NOT_NULL] = Field(default=None, max_length=4)
 
     model_config = ConfigDict(json_schema_extra={"examples": [{"title": "Director, Japan Business"}]})
 

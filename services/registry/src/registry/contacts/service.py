@@ -1,48 +1,31 @@
 """Contact use cases. Contact details are personal data: the history records contact ids only."""
 
 import uuid
+from collections.abc import Sequence
 from datetime import UTC, datetime
 
-from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from plaza_kit.errors import NotFoundError, UnprocessableError
 from plaza_kit.identity import Principal
-from registry.companies.models import Company
-from registry.companies.schemas import TextsRead
 from registry.companies.service import get_writable
+from registry.contacts import repository
 from registry.contacts.models import Contact
-from registry.contacts.schemas import ContactCreate, ContactRead, ContactUpdate
+from registry.contacts.schemas import ContactCreate, ContactUpdate
 from registry.history.recorder import record_change
 
 
-def to_read(contact: Contact) -> ContactRead:
-    """The API shape of a contact."""
-    return ContactRead(
-        id=contact.id,
-        company_id=contact.company_id,
-        name=TextsRead(ko=contact.name_ko, ja=contact.name_ja, en=contact.name_en),
-        title=contact.title,
-        email=contact.email,
-        phone=contact.phone,
-        languages=list(contact.languages),
-        created_at=contact.created_at,
-        updated_at=contact.updated_at,
-    )
-
-
-async def list_contacts(session: AsyncSession, company_id: uuid.UUID) -> list[ContactRead]:
+async def list_contacts(session: AsyncSession, company_id: uuid.UUID) -> Sequence[Contact]:
     """The contacts of a company (a short list), in the order they were added."""
-    if await session.get(Company, company_id) is None:
+    if not await repository.company_exists(session, company_id):
         raise NotFoundError(f"no company with id {company_id}")
-    rows = await session.scalars(select(Contact).where(Contact.company_id == company_id).order_by(Contact.id))
-    return [to_read(contact) for contact in rows]
+    return await repository.of_company(session, company_id)
 
 
 async def get_contact(session: AsyncSession, company_id: uuid.UUID, contact_id: uuid.UUID) -> Contact:
     """One contact of one company; 404 otherwise."""
-    contact = await session.get(Contact, contact_id)
-    if contact is None or contact.company_id != company_id:
+    contact = await repository.get(session, company_id, contact_id)
+    if contact is None:
         raise NotFoundError(f"no contact {contact_id} at company {company_id}")
     return contact
 

@@ -8,25 +8,14 @@ both pass.
 
 import uuid
 from collections.abc import Collection, Mapping, Sequence
-from typing import Any
 
-from sqlalchemy import delete
-from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from registry.companies import repository
-from registry.companies.models import Company, CompanyIdentifier
-from registry.duplicates.models import DistinctPair, DuplicateCandidate
+from registry.companies.models import Company
+from registry.duplicates import repository as pairs
+from registry.duplicates.presenter import candidate
 from registry.errors import DuplicateIdentifierError, PossibleDuplicateError
-
-
-def candidate_body(company: Company) -> dict[str, Any]:
-    """How a candidate is shown in a 409 or a duplicates listing."""
-    return {
-        "id": str(company.id),
-        "name": {"ko": company.name_ko, "ja": company.name_ja, "en": company.name_en},
-        "country": company.country,
-    }
 
 
 async def ensure_identifiers_free(
@@ -60,7 +49,9 @@ async def ensure_name_is_new(
         raise PossibleDuplicateError(
             "a company with the same normalised name is already registered; if yours is a different "
             "organisation, send their ids in confirm_distinct_from",
-            extensions={"candidates": [candidate_body(company) for company in unconfirmed]},
+            extensions={
+                "candidates": [candidate(company).model_dump(mode="json") for company in unconfirmed]
+            },
         )
     return await repository.confirmed_among(session, keys, list(confirmed_distinct))
 
@@ -69,9 +60,9 @@ async def remember_distinct(
     session: AsyncSession, company_id: uuid.UUID, others: Sequence[uuid.UUID]
 ) -> None:
     """Record that `company_id` is a different organisation from each of `others`."""
-    rows = [{"low_id": min(company_id, other), "high_id": max(company_id, other)} for other in others]
-    if rows:
-        await session.execute(insert(DistinctPair).values(rows).on_conflict_do_nothing())
+    await pairs.remember_distinct(
+        session, {(min(company_id, other), max(company_id, other)) for other in others}
+    )
 
 
 SIMILARITY_FLOOR = 0.6
@@ -82,17 +73,9 @@ async def record_similar(session: AsyncSession, company: Company) -> None:
     similar = await repository.similar_companies(
         session, company.id, company.search_document, floor=SIMILARITY_FLOOR
     )
-    rows = [
-        {"low_id": min(company.id, other), "high_id": max(company.id, other), "similarity": score}
-        for other, score in similar
-    ]
-    if rows:
-        statement = insert(DuplicateCandidate).values(rows)
-        await session.execute(
-            statement.on_conflict_do_update(
-                index_elements=["low_id", "high_id"], set_={"similarity": statement.excluded.similarity}
-            )
-        )
+    await pairs.queue_similar(
+        session, {(min(company.id, other), max(company.id, other)): score for other, score in similar}
+    )
 
 
 async def store_identifiers(
@@ -106,21 +89,10 @@ async def store_identifiers(
     """
     if not changes:
         return
-    await session.execute(
-        delete(CompanyIdentifier).where(
-            CompanyIdentifier.company_id == company.id, CompanyIdentifier.scheme.in_(list(changes))
-        )
-    )
     wanted = {scheme: value for scheme, value in changes.items() if value is not None}
-    if wanted:
-        stored = await session.scalars(
-            insert(CompanyIdentifier)
-            .values([{"company_id": company.id, "scheme": s, "value": v} for s, v in sorted(wanted.items())])
-            .on_conflict_do_nothing()
-            .returning(CompanyIdentifier.scheme)
-        )
-        refused = {scheme: wanted[scheme] for scheme in set(wanted) - set(stored)}
-        await ensure_identifiers_free(session, refused, company_id=company.id)
-        if refused:
-            raise DuplicateIdentifierError(f"identifiers already registered: {sorted(refused)}")
-    await session.refresh(company, ["identifier_rows"])
+    stored = await pairs.replace_identifiers(session, company.id, list(changes), wanted)
+    refused = {scheme: wanted[scheme] for scheme in set(wanted) - stored}
+    await ensure_identifiers_free(session, refused, company_id=company.id)
+    if refused:
+        raise DuplicateIdentifierError(f"identifiers already registered: {sorted(refused)}")
+    await pairs.reload_identifiers(session, company)

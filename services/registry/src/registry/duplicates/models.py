@@ -2,10 +2,12 @@
 
 import uuid
 from datetime import datetime
+from typing import NamedTuple
 
 from sqlalchemy import CheckConstraint, DateTime, Float, ForeignKey, func
 from sqlalchemy.orm import Mapped, mapped_column
 
+from registry.companies.models import Company
 from registry.db import Base
 
 
@@ -36,3 +38,12 @@ class DuplicateCandidate(Base):
     )
     similarity: Mapped[float] = mapped_column(Float)
     detected_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+
+
+class LikelyPair(NamedTuple):
+    """Two active companies that are probably one organisation, and why: a shared key or a similarity."""
+
+    first: Company
+    second: Company
+    matched_key: str | None
+    similarity: float | None

@@ -10,15 +10,17 @@ from plaza_kit.auth import owner_only, requires
 from plaza_kit.concurrency import entity_tag
 from plaza_kit.db import SessionDep
 from plaza_kit.identity import Principal
-from plaza_kit.pagination import DEFAULT_LIMIT, CodecDep, CursorQuery, LimitQuery
+from plaza_kit.pagination import KeysetDep
 from plaza_kit.scopes import Scope
 from registry.companies.presenter import to_read
 from registry.companies.schemas import CompanyRead
 from registry.duplicates import service
 from registry.duplicates.merge import merge_companies
+from registry.duplicates.presenter import pair_position, pair_read
 from registry.duplicates.schemas import DistinctRequest, DuplicatePair, MergeRequest
 
 router = APIRouter(prefix="/v1/companies", tags=["duplicates"])
+_FILTERS = {"duplicates": True}
 
 MERGE_ERRORS: dict[int | str, dict[str, Any]] = {
     403: {"description": "Not the owner organisation of both companies"},
@@ -30,15 +32,16 @@ MERGE_ERRORS: dict[int | str, dict[str, Any]] = {
 @router.get("/duplicates", operation_id="companies_duplicates", summary="List likely duplicates")
 async def list_duplicates(
     session: SessionDep,
-    codec: CodecDep,
+    page: KeysetDep,
     _: Annotated[Principal, requires(Scope.REGISTRY_READ)],
-    cursor: CursorQuery = None,
-    limit: LimitQuery = DEFAULT_LIMIT,
 ) -> Page[DuplicatePair]:
     """Pairs of active companies that are probably one organisation: names that normalise to the same key
     (NFKC, case, legal-form affixes such as 株式会社, ㈜ or Co., Ltd. ignored) or similar names found when
     one was created or renamed. Pairs confirmed to be different organisations are left out."""
-    return await service.list_duplicates(session, codec=codec, cursor=cursor, limit=limit)
+    position = page.position(_FILTERS)
+    after = (str(position[0]), str(position[1]) if len(position) > 1 else "") if position else None
+    rows = await service.likely_pairs(session, after=after, limit=page.fetch)
+    return page.of(rows, _FILTERS, pair_read, pair_position)
 
 
 @router.post(

@@ -5,23 +5,14 @@ from typing import Annotated
 
 from pydantic import ConfigDict, Field, StringConstraints
 
-from plaza_contracts import ContractModel, InputModel
-from registry.companies.schemas import TextsRead
-
-
-class CandidateRead(ContractModel):
-    """A company shown as one side of a likely duplicate."""
-
-    id: uuid.UUID
-    name: TextsRead
-    country: str
+from plaza_contracts import CompanyRef, ContractModel, InputModel
 
 
 class DuplicatePair(ContractModel):
     """Two active companies that are probably the same organisation."""
 
-    first: CandidateRead
-    second: CandidateRead
+    first: CompanyRef
+    second: CompanyRef
     matched_key: str | None = Field(
         default=None, description="The normalised name both share (legal-form affixes stripped), if any."
     )

@@ -67,7 +67,16 @@ class ImportRequest(InputModel):
             raise ValueError("send exactly one of rows and csv")
         return self
 
-    model_config = ConfigDict(json_schema_extra={"examples": [_EXAMPLE]})
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [_EXAMPLE],
+            # What `_one_source` checks, in the document: exactly one of `rows` and `csv` is not null.
+            "oneOf": [
+                {"required": ["rows"], "properties": {"rows": {"type": "array", "items": {}}}},
+                {"required": ["csv"], "properties": {"csv": {"type": "string"}}},
+            ],
+        }
+    )
 
 
 class RowReport(ContractModel):

@@ -4,18 +4,14 @@ savepoints, so one bad row costs only itself (valid_only) or the whole import (a
 import uuid
 from typing import Any
 
-from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from plaza_contracts import uuid7
-from plaza_kit.errors import ServiceError, UnprocessableError, field_errors
+from plaza_kit.errors import NotFoundError, ServiceError, UnprocessableError, field_errors
 from plaza_kit.identity import Principal
 from registry.companies import service as companies
-from registry.companies.models import Company
 from registry.companies.schemas import CompanyCreate
 from registry.companies.service import get_organisation_for_write
 from registry.errors import DuplicateIdentifierError, PossibleDuplicateError
-from registry.history.recorder import record_change
 from registry.imports.rows import csv_rows, validate_row
 from registry.imports.schemas import (
     ImportMode,
@@ -25,7 +21,7 @@ from registry.imports.schemas import (
     RowOutcome,
     RowReport,
 )
-from registry.organisations.models import Membership
+from registry.organisations import service as memberships
 
 _GOOD = {RowOutcome.created, RowOutcome.existing}
 
@@ -72,39 +68,26 @@ async def _import_row(
 async def _link_members(
     session: AsyncSession, request: ImportRequest, reports: list[RowReport], principal: Principal
 ) -> None:
-    organisation_id = request.member_of
     members = [report.company_id for report in reports if report.outcome in _GOOD and report.company_id]
-    if organisation_id is None or not members:
-        return
-    values = [
-        {
-            "id": uuid7(),
-            "organisation_id": organisation_id,
-            "member_id": member,
-            "role": request.role,
-            "joined_on": request.joined_on,
-        }
-        for member in dict.fromkeys(members)
-        if member != organisation_id
-    ]
-    if not values:
-        return
-    added = await session.scalars(
-        insert(Membership).values(values).on_conflict_do_nothing().returning(Membership.member_id)
-    )
-    for member_id in added:
-        await record_change(
-            session, company_id=member_id, action="membership_added", principal=principal,
-            changes={"organisation_id": str(organisation_id), "role": request.role, "via": "import"},
-        )  # fmt: skip
+    if request.member_of is not None and members:
+        await memberships.add_members(
+            session,
+            request.member_of,
+            members,
+            role=request.role,
+            joined_on=request.joined_on,
+            principal=principal,
+            via="import",
+        )
 
 
 async def run_import(session: AsyncSession, request: ImportRequest, principal: Principal) -> ImportReport:
     """Validate every row, store per the mode, and report each row's outcome."""
     if request.member_of is not None:
-        if await session.get(Company, request.member_of) is None:
-            raise UnprocessableError(f"member_of: no organisation with id {request.member_of}")
-        await get_organisation_for_write(session, request.member_of, principal)
+        try:
+            await get_organisation_for_write(session, request.member_of, principal)
+        except NotFoundError as error:
+            raise UnprocessableError(f"member_of: no organisation with id {request.member_of}") from error
     raw_rows: list[Any] = csv_rows(request.csv) if request.csv is not None else list(request.rows or [])
     if not raw_rows:
         raise UnprocessableError("the import has no rows")

@@ -2,11 +2,13 @@
 
 import uuid
 from datetime import date, datetime
+from typing import NamedTuple
 
 from sqlalchemy import CheckConstraint, Date, DateTime, ForeignKey, String, UniqueConstraint, func
 from sqlalchemy.orm import Mapped, mapped_column
 
 from plaza_contracts import uuid7
+from registry.companies.models import Company
 from registry.db import Base
 
 
@@ -27,3 +29,11 @@ class Membership(Base):
     joined_on: Mapped[date | None] = mapped_column(Date)
     left_on: Mapped[date | None] = mapped_column(Date)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+
+
+class MembershipWithSides(NamedTuple):
+    """A membership with the organisation and the member it joins."""
+
+    membership: Membership
+    organisation: Company
+    member: Company

@@ -10,20 +10,27 @@ from plaza_contracts import Page
 from plaza_kit.auth import owner_only, requires
 from plaza_kit.db import SessionDep
 from plaza_kit.errors import UnprocessableError
-from plaza_kit.idempotency import IdempotencyKeyHeader, idempotent_create
+from plaza_kit.idempotency import Created, IdempotentCreateDep
 from plaza_kit.identity import Principal
-from plaza_kit.pagination import DEFAULT_LIMIT, CodecDep, CursorQuery, LimitQuery
+from plaza_kit.pagination import KeysetDep
 from plaza_kit.scopes import Scope
 from registry.companies import service as companies
+from registry.companies.filters import CompanyFilters
 from registry.companies.models import ORGANISATION_KINDS, CompanyKind
-from registry.companies.presenter import to_read
-from registry.companies.repository import CompanyFilters
+from registry.companies.presenter import to_read as company_read
 from registry.companies.schemas import CompanyCreate, CompanyRead
-from registry.db import idempotency
 from registry.organisations import service
+from registry.organisations.models import MembershipWithSides
+from registry.organisations.presenter import to_read
 from registry.organisations.schemas import MembershipCreate, MembershipRead
 
 router = APIRouter(tags=["organisations"])
+
+
+def _position(listed: MembershipWithSides) -> list[str]:
+    return [str(listed.membership.id)]
+
+
 NOT_FOUND: dict[int | str, dict[str, Any]] = {404: {"description": "No such organisation or membership"}}
 WRITE_ERRORS: dict[int | str, dict[str, Any]] = {
     **NOT_FOUND,
@@ -53,18 +60,16 @@ class OrganisationCreate(CompanyCreate):
 @router.get("/v1/organisations", operation_id="organisations_list", summary="List organisations")
 async def list_organisations(
     session: SessionDep,
-    codec: CodecDep,
+    page: KeysetDep,
     _: Annotated[Principal, requires(Scope.REGISTRY_READ)],
     kind: CompanyKind | None = None,
-    cursor: CursorQuery = None,
-    limit: LimitQuery = DEFAULT_LIMIT,
 ) -> Page[CompanyRead]:
     """Partner organisations, consortia and associations (government bodies and associations)."""
     wanted = [kind] if kind is not None else list(ORGANISATION_KINDS)
     kinds = [k.value for k in wanted if k in ORGANISATION_KINDS]  # another kind lists nothing
     filters = CompanyFilters(kinds=tuple(kinds))
     return await companies.list_companies(
-        session, codec=codec, filters=filters, query=None, cursor=cursor, limit=limit
+        session, codec=page.codec, filters=filters, query=None, cursor=page.cursor, limit=page.limit
     )
 
 
@@ -80,26 +85,18 @@ async def create_organisation(
     body: OrganisationCreate,
     session: SessionDep,
     principal: Annotated[Principal, requires(Scope.REGISTRY_WRITE)],
-    idempotency_key: IdempotencyKeyHeader = None,
+    idempotent: IdempotentCreateDep,
 ) -> Any:
     """Register a partner organisation, consortium or association; the caller's organisation owns it.
     Same checks as a company create; send an `Idempotency-Key` to make retries safe."""
     if body.kind not in ORGANISATION_KINDS:
         raise UnprocessableError("kind: an organisation is a government_body or an association")
 
-    async def create() -> tuple[Any, str]:
-        read = to_read(await companies.create_company(session, body, principal))
-        return read.model_dump(mode="json"), f"/v1/companies/{read.id}"
+    async def create() -> Created:
+        read = company_read(await companies.create_company(session, body, principal))
+        return Created(read.model_dump(mode="json"), f"/v1/companies/{read.id}")
 
-    return await idempotent_create(
-        idempotency,
-        session,
-        principal=principal.subject,
-        key=idempotency_key,
-        path="/v1/organisations",
-        body=body.model_dump(mode="json"),
-        create=create,
-    )
+    return await idempotent(principal, body, create)
 
 
 @router.get(
@@ -111,15 +108,16 @@ async def create_organisation(
 async def list_members(
     organisation_id: uuid.UUID,
     session: SessionDep,
-    codec: CodecDep,
+    page: KeysetDep,
     _: Annotated[Principal, requires(Scope.REGISTRY_READ)],
-    cursor: CursorQuery = None,
-    limit: LimitQuery = DEFAULT_LIMIT,
 ) -> Page[MembershipRead]:
     """The members of a consortium or other organisation, with roles and join dates."""
-    return await service.list_memberships(
-        session, codec=codec, organisation_id=organisation_id, cursor=cursor, limit=limit
+    filters = {"organisation_id": str(organisation_id), "member_id": str(None)}
+    after_id = page.after_id(filters)
+    rows = await service.memberships(
+        session, organisation_id=organisation_id, after_id=after_id, limit=page.fetch
     )
+    return page.of(rows, filters, to_read, _position)
 
 
 @router.post(
@@ -137,7 +135,7 @@ async def add_member(
     principal: Annotated[Principal, requires(Scope.REGISTRY_WRITE)],
 ) -> MembershipRead:
     """Make a registry company a member of this organisation (the organisation's owner or admins only)."""
-    return await service.add_member(session, organisation_id, body, principal)
+    return to_read(await service.add_member(session, organisation_id, body, principal))
 
 
 @router.delete(
@@ -168,12 +166,12 @@ async def remove_member(
 async def list_company_memberships(
     company_id: uuid.UUID,
     session: SessionDep,
-    codec: CodecDep,
+    page: KeysetDep,
     _: Annotated[Principal, requires(Scope.REGISTRY_READ)],
-    cursor: CursorQuery = None,
-    limit: LimitQuery = DEFAULT_LIMIT,
 ) -> Page[MembershipRead]:
     """The organisations (consortia, associations) this company belongs to."""
-    return await service.list_memberships(
-        session, codec=codec, member_id=company_id, cursor=cursor, limit=limit
+    filters = {"organisation_id": str(None), "member_id": str(company_id)}
+    rows = await service.memberships(
+        session, member_id=company_id, after_id=page.after_id(filters), limit=page.fetch
     )
+    return page.of(rows, filters, to_read, _position)

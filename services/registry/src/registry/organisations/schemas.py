@@ -6,8 +6,7 @@ from typing import Annotated, Self
 
 from pydantic import ConfigDict, Field, StringConstraints, model_validator
 
-from plaza_contracts import ContractModel, InputModel, UtcDateTime
-from registry.companies.schemas import TextsRead
+from plaza_contracts import CompanyRef, ContractModel, InputModel, UtcDateTime
 from registry.demo import demo_id
 
 Role = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)]
@@ -34,20 +33,12 @@ class MembershipCreate(InputModel):
     )
 
 
-class BodyRef(ContractModel):
-    """The other side of a membership."""
-
-    id: uuid.UUID
-    name: TextsRead
-    country: str
-
-
 class MembershipRead(ContractModel):
     """A membership, with both sides named."""
 
     id: uuid.UUID
-    organisation: BodyRef
-    member: BodyRef
+    organisation: CompanyRef
+    member: CompanyRef
     role: str
     joined_on: date | None
     left_on: date | None

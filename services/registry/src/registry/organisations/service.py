@@ -2,76 +2,78 @@
 
 import uuid
 from collections.abc import Sequence
+from datetime import date
 
-from sqlalchemy import select
-from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import aliased
 
-from plaza_contracts import CursorCodec, Page, uuid7
+from plaza_contracts import uuid7
 from plaza_kit.errors import ConflictError, NotFoundError, UnprocessableError
 from plaza_kit.identity import Principal
-from plaza_kit.pagination import decode_cursor_id
-from registry.companies.models import Company
-from registry.companies.schemas import TextsRead
 from registry.companies.service import get_organisation_for_write, get_writable
 from registry.history.recorder import record_change
-from registry.organisations.models import Membership
-from registry.organisations.schemas import BodyRef, MembershipCreate, MembershipRead
-
-
-def _ref(company: Company) -> BodyRef:
-    return BodyRef(
-        id=company.id,
-        name=TextsRead(ko=company.name_ko, ja=company.name_ja, en=company.name_en),
-        country=company.country,
-    )
-
-
-def _read(membership: Membership, organisation: Company, member: Company) -> MembershipRead:
-    return MembershipRead(
-        id=membership.id,
-        organisation=_ref(organisation),
-        member=_ref(member),
-        role=membership.role,
-        joined_on=membership.joined_on,
-        left_on=membership.left_on,
-        created_at=membership.created_at,
-    )
+from registry.organisations import repository
+from registry.organisations.models import MembershipWithSides
+from registry.organisations.schemas import MembershipCreate
 
 
 async def add_member(
     session: AsyncSession, organisation_id: uuid.UUID, data: MembershipCreate, principal: Principal
-) -> MembershipRead:
+) -> MembershipWithSides:
     """Add a member; only the organisation's owner (or an admin) may. The same member twice is a 409."""
     organisation = await get_organisation_for_write(session, organisation_id, principal)
-    member = await session.get(Company, data.member_id)
+    member = await repository.get_company(session, data.member_id)
     if member is None or member.merged_into_id is not None:
         raise UnprocessableError(f"member_id: no active company with id {data.member_id}")
     if member.id == organisation.id:
         raise UnprocessableError("member_id: an organisation cannot be its own member")
-    membership_id = await session.scalar(
-        insert(Membership)
-        .values(
-            id=uuid7(),
-            organisation_id=organisation.id,
-            member_id=member.id,
-            role=data.role,
-            joined_on=data.joined_on,
-            left_on=data.left_on,
-        )
-        .on_conflict_do_nothing()
-        .returning(Membership.id)
-    )
-    if membership_id is None:
+    row = {
+        "id": uuid7(),
+        "organisation_id": organisation.id,
+        "member_id": member.id,
+        "role": data.role,
+        "joined_on": data.joined_on,
+        "left_on": data.left_on,
+    }
+    stored = await repository.insert_new(session, [row])
+    if not stored:
         raise ConflictError(f"company {member.id} is already a member of {organisation.id}")
-    membership = await session.get(Membership, membership_id)
-    assert membership is not None
     await record_change(
         session, company_id=member.id, action="membership_added", principal=principal,
         changes={"organisation_id": str(organisation.id), "role": data.role},
     )  # fmt: skip
-    return _read(membership, organisation, member)
+    return MembershipWithSides(stored[0], organisation, member)
+
+
+async def add_members(
+    session: AsyncSession,
+    organisation_id: uuid.UUID,
+    member_ids: Sequence[uuid.UUID],
+    *,
+    role: str,
+    joined_on: date | None,
+    principal: Principal,
+    via: str,
+) -> list[uuid.UUID]:
+    """Make each of `member_ids` a member (those already members stay as they are); returns the new ones.
+    The caller has checked that `principal` may change the organisation."""
+    rows = [
+        {
+            "id": uuid7(),
+            "organisation_id": organisation_id,
+            "member_id": member,
+            "role": role,
+            "joined_on": joined_on,
+        }
+        for member in dict.fromkeys(member_ids)
+        if member != organisation_id
+    ]
+    added = [membership.member_id for membership in await repository.insert_new(session, rows)]
+    for member_id in added:
+        await record_change(
+            session, company_id=member_id, action="membership_added", principal=principal,
+            changes={"organisation_id": str(organisation_id), "role": role, "via": via},
+        )  # fmt: skip
+    return added
 
 
 async def remove_member(
@@ -79,7 +81,7 @@ async def remove_member(
 ) -> None:
     """End a membership by removing it (the history of the member keeps it)."""
     await get_writable(session, organisation_id, principal)
-    membership = await session.get(Membership, membership_id)
+    membership = await repository.get(session, membership_id)
     if membership is None or membership.organisation_id != organisation_id:
         raise NotFoundError(f"no membership {membership_id} in organisation {organisation_id}")
     await session.delete(membership)
@@ -89,38 +91,19 @@ async def remove_member(
     )  # fmt: skip
 
 
-async def list_memberships(
+async def memberships(
     session: AsyncSession,
     *,
-    codec: CursorCodec,
     organisation_id: uuid.UUID | None = None,
     member_id: uuid.UUID | None = None,
-    cursor: str | None,
+    after_id: uuid.UUID | None,
     limit: int,
-) -> Page[MembershipRead]:
-    """Members of an organisation, or memberships of a company, in the order they were added."""
+) -> Sequence[MembershipWithSides]:
+    """Up to `limit` members of an organisation, or memberships of a company, in the order they were added;
+    404 when the organisation or company is unknown."""
     anchor = organisation_id or member_id
-    if anchor is None or await session.get(Company, anchor) is None:
+    if anchor is None or not await repository.company_exists(session, anchor):
         raise NotFoundError(f"no company with id {anchor}")
-    filters = {"organisation_id": str(organisation_id), "member_id": str(member_id)}
-    after_id = decode_cursor_id(codec, cursor, filters)
-    organisation, member = aliased(Company), aliased(Company)
-    query = (
-        select(Membership, organisation, member)
-        .join(organisation, organisation.id == Membership.organisation_id)
-        .join(member, member.id == Membership.member_id)
-        .order_by(Membership.id)
-        .limit(limit + 1)
+    return await repository.page(
+        session, organisation_id=organisation_id, member_id=member_id, after_id=after_id, limit=limit
     )
-    if organisation_id is not None:
-        query = query.where(Membership.organisation_id == organisation_id)
-    if member_id is not None:
-        query = query.where(Membership.member_id == member_id)
-    if after_id is not None:
-        query = query.where(Membership.id > after_id)
-    rows: Sequence[tuple[Membership, Company, Company]] = [
-        (row[0], row[1], row[2]) for row in await session.execute(query)
-    ]
-    items = [_read(*row) for row in rows[:limit]]
-    next_cursor = codec.encode([str(items[-1].id)], filters) if len(rows) > limit else None
-    return Page[MembershipRead](items=items, next_cursor=next_cursor)

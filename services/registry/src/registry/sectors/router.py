@@ -9,6 +9,7 @@ from plaza_kit.db import SessionDep
 from plaza_kit.identity import Principal
 from plaza_kit.scopes import Scope
 from registry.sectors import service
+from registry.sectors.presenter import to_read
 from registry.sectors.schemas import SectorCreate, SectorList, SectorRead
 
 router = APIRouter(prefix="/v1/sectors", tags=["sectors"])
@@ -19,7 +20,7 @@ async def list_sectors(
     session: SessionDep, _: Annotated[Principal, requires(Scope.REGISTRY_READ)]
 ) -> SectorList:
     """The sector taxonomy of the value chain, with labels in Korean, Japanese and English."""
-    return SectorList(items=await service.list_sectors(session))
+    return SectorList(items=[to_read(sector) for sector in await service.list_sectors(session)])
 
 
 @router.post(
@@ -38,4 +39,4 @@ async def create_sector(
     """Extend the taxonomy (platform admins only), e.g. for a hydrogen or future-manufacturing plaza."""
     created = await service.create_sector(session, body)
     response.headers["Location"] = f"/v1/sectors/{created.code}"
-    return created
+    return to_read(created)

@@ -1,6 +1,7 @@
 """The full registry: company details, identifiers, sectors, products, memberships, contacts, history,
-duplicate control and search columns, idempotency records; seeds the sector taxonomy and derives the search
-columns of existing companies.
+duplicate control and search columns, idempotency records; seeds the sector taxonomy. Companies stored
+before this revision get their search columns from `python -m registry.reindex` (run after migrating): a
+migration never imports the service's code, whose naming rules may change after it was written.
 
 Revision ID: 4991fd070d87
 Revises: 5b1c2e7a9d01
@@ -260,7 +261,6 @@ def upgrade() -> None:
         op.f("ix_membership_member_id"), "membership", ["member_id"], unique=False, schema="registry"
     )
     _seed_sectors()
-    _derive_search_columns()
 
 
 def downgrade() -> None:
@@ -408,29 +408,3 @@ def _seed_sectors() -> None:
             for position, (code, ko, ja, en) in enumerate(_SECTORS)
         ],
     )
-
-
-def _derive_search_columns() -> None:
-    """Companies stored before this revision get their duplicate and search keys."""
-    from registry.companies.derived import derived_columns
-
-    connection = op.get_bind()
-    rows = connection.execute(
-        sa.text("SELECT id, name_ko, name_ja, name_en, name_ja_kana, name_latin FROM registry.company")
-    ).all()
-    if rows:  # one executemany, not a statement per row
-        connection.execute(
-            sa.text(
-                "UPDATE registry.company SET name_keys = :name_keys, search_document = :search_document, "
-                "search_grams = :search_grams WHERE id = :id"
-            ),
-            [
-                {
-                    "id": row.id,
-                    **derived_columns(
-                        row.name_ko, row.name_ja, row.name_en, row.name_ja_kana, row.name_latin
-                    ),
-                }
-                for row in rows
-            ],
-        )
