@@ -139,7 +139,7 @@ def test_a_database_outage_is_a_quick_503_and_the_platform_recovers_by_itself(pl
         _timed(kotra.get, "/v1/organisations", params={"limit": 2}),
         _timed(kotra.post, "/v1/companies", json={**new_company, "name": {"en": "Outage Co. refused"}}),
     ]
-    # The company reads run on the registry's own asyncpg read pool (registry/read_pool.py).
+    # The company reads run on the registry's own asyncpg read pool (plaza_kit.read_pool).
     single_statement_reads = [
         _timed(kotra.get, "/v1/companies", params={"limit": 2}),
         _timed(kotra.get, f"/v1/companies/{company_id}"),
@@ -220,7 +220,7 @@ def test_a_database_outage_is_a_quick_503_and_the_platform_recovers_by_itself(pl
 
 def test_single_statement_reads_also_say_the_database_is_unavailable(platform: Platform) -> None:
     """Every 503 caused by the database has the one type partners can act on, the company reads' too
-    (they run on the registry's own read pool, `registry/read_pool.py`, not on the session)."""
+    (they run on the registry's own read pool, `plaza_kit.read_pool`, not on the session)."""
     headers = {"X-API-Key": platform.stack.key("kotra")}
     url = f"{platform.stack.gateway_url}/v1/companies"
     assert httpx.get(url, params={"limit": 1}, headers=headers).status_code == 200

@@ -20,12 +20,12 @@ from plaza_dev.testing import PlazaDatabase
 from plaza_kit.app import bind_database
 from plaza_kit.db import make_sessionmaker
 from plaza_kit.errors import UnavailableError
+from plaza_kit.read_pool import ReadPool
 from registry.app import create_app
 from registry.companies import repository
 from registry.companies.models import Company
 from registry.companies.presenter import to_read
 from registry.companies.schemas import CompanyRead
-from registry.read_pool import ReadPool
 from registry.settings import RegistrySettings
 
 from .factories import create_company, unique

@@ -3,6 +3,7 @@
 from fastapi import FastAPI
 
 from plaza_kit.app import create_service_app
+from plaza_kit.read_pool import install as install_read_pool
 from registry.companies.lookup import router as lookup_router
 from registry.companies.router import router as companies_router
 from registry.contacts.router import router as contacts_router
@@ -11,7 +12,6 @@ from registry.duplicates.router import router as duplicates_router
 from registry.history.router import router as history_router
 from registry.imports.router import router as import_router
 from registry.organisations.router import router as organisations_router
-from registry.read_pool import install as install_read_pool
 from registry.refs.router import router as refs_router
 from registry.sectors.router import router as sectors_router
 from registry.settings import RegistrySettings

@@ -171,7 +171,7 @@ async def search_page(
 # the `Z` form, HS codes dotted), built by one statement with the identifiers, sectors and products as
 # correlated subqueries. The service sends the text as it comes: no ORM objects, no model validation.
 # `tests/test_fast_read.py` compares these bodies with `presenter.to_read(...)` so the two cannot drift.
-# The statements run on plain asyncpg connections (`registry.read_pool`): `$n` parameters.
+# The statements run on plain asyncpg connections (`plaza_kit.read_pool`): `$n` parameters.
 
 _LANGUAGES = ("ko", "ja", "en")
 _IDENTIFIER_SCHEMES = tuple(scheme.value for scheme in IdentifierScheme)

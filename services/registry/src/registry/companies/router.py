@@ -1,20 +1,19 @@
 """HTTP routes of companies, under `/v1/companies`."""
 
 import uuid
-from collections.abc import Awaitable, Callable, Coroutine
+from collections.abc import Callable
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request, Response, status
 from fastapi.responses import JSONResponse
-from fastapi.routing import APIRoute
-from fastapi.security import SecurityScopes
 
 from plaza_contracts import MAX_PAGE_LIMIT, CountryCode, Page
-from plaza_kit.auth import declared_scopes, owner_only, requires
+from plaza_kit.auth import owner_only, requires
 from plaza_kit.concurrency import IfMatchHeader, entity_tag
 from plaza_kit.db import SessionDep
 from plaza_kit.idempotency import Created, IdempotentCreateDep
-from plaza_kit.identity import IDENTITY_HEADER, Principal
+from plaza_kit.identity import Principal
+from plaza_kit.lean import LeanReadRoute, lean_answer
 from plaza_kit.pagination import DEFAULT_LIMIT, CodecDep, CursorQuery, LimitQuery
 from plaza_kit.paths import record_id
 from plaza_kit.scopes import Scope
@@ -26,51 +25,6 @@ from registry.companies.presenter import body_bytes, merged, page_bytes, to_read
 from registry.companies.schemas import CompanyCreate, CompanyRead, CompanyUpdate, MergedCompany
 
 router = APIRouter(prefix="/v1/companies", tags=["companies"])
-
-LeanAnswer = Callable[[Request], Awaitable[Response | None]]
-
-
-class LeanReadRoute(APIRoute):
-    """A read route that answers the common request without FastAPI's per-request dependency solving.
-
-    FastAPI solves a route's dependencies on every request (the identity check alone is two nested ones,
-    each re-cast and re-resolved); in a profile of a company read that was a quarter of the registry's
-    CPU outside the identity check itself. When the endpoint carries a `lean` answer (`lean_answer`) and
-    the request's inputs need no validation beyond what it checks (a canonical id; a page asked for with
-    `limit` and `cursor` only), the identity is checked by the route's own `requires()` dependency and
-    the lean answer is sent. Anything else (a malformed id, filters, a search) goes through FastAPI as
-    declared, with its validation and problems. The declaration is untouched, so is the OpenAPI document.
-    """
-
-    def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
-        full = super().get_route_handler()
-        lean: LeanAnswer | None = getattr(self.endpoint, "lean", None)
-        scopes = declared_scopes(self)
-        authorise = next(
-            (d.call for d in self.dependant.dependencies if d.call and d.own_oauth_scopes == scopes), None
-        )
-        if lean is None or authorise is None or scopes is None:
-            return full
-        security = SecurityScopes(scopes=scopes)
-
-        async def handler(request: Request) -> Response:
-            await authorise(
-                security_scopes=security, request=request, token=request.headers.get(IDENTITY_HEADER)
-            )
-            answer = await lean(request)
-            return answer if answer is not None else await full(request)
-
-        return handler
-
-
-def lean_answer(lean: LeanAnswer) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
-    """Give an endpoint its lean answer (see `LeanReadRoute`): None means "let FastAPI answer"."""
-
-    def mark(endpoint: Callable[..., Any]) -> Callable[..., Any]:
-        endpoint.lean = lean  # type: ignore[attr-defined]
-        return endpoint
-
-    return mark
 
 
 def _lean_get(path: str, **options: Any) -> Callable[[Callable[..., Any]], Callable[..., Any]]:

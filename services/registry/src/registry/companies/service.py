@@ -14,6 +14,7 @@ from plaza_kit.concurrency import ensure_matches
 from plaza_kit.errors import InvalidCursorError, NotFoundError, UnprocessableError
 from plaza_kit.identity import Principal
 from plaza_kit.pagination import cursor_uuid, decode_cursor, decode_cursor_id, id_position, keyset_page
+from plaza_kit.read_pool import ReadPool
 from registry.companies import editing, repository
 from registry.companies.derived import refresh_derived, short_query_grams
 from registry.companies.filters import CompanyFilters
@@ -25,7 +26,6 @@ from registry.duplicates import guard
 from registry.errors import MergedCompanyError
 from registry.history.recorder import diff, record_change
 from registry.names import duplicate_key, fold
-from registry.read_pool import ReadPool
 from registry.sectors.service import ensure_sectors_exist
 
 
