@@ -251,7 +251,21 @@ def create_bench_client(gateway_url: str, admin_key: str) -> tuple[uuid.UUID, st
     )
     if issued.status_code != 201:
         raise RuntimeError(f"issuing the bench key answered {issued.status_code}: {issued.text[:300]}")
+    _wait_until_audited(gateway_url, admin, issued.headers.get("x-request-id", ""))
     return client_id, str(issued.json()["key"])
+
+
+def _wait_until_audited(
+    gateway_url: str, admin: dict[str, str], request_id: str, timeout: float = 10
+) -> None:
+    """The audit writer records these two writes within a second and, to name their operations, fetches
+    the services' OpenAPI documents: wait for it, so that fetch never lands inside a measured run."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        trail = httpx.get(f"{gateway_url}/v1/admin/audit", headers=admin, params={"limit": 5}, timeout=10)
+        if any(item.get("request_id") == request_id for item in trail.json().get("items", [])):
+            return
+        time.sleep(0.2)
 
 
 def bench_identity(stack: Stack, client_id: uuid.UUID, ttl_seconds: int) -> str:
