@@ -31,7 +31,7 @@ import pytest
 from plaza_contracts import uuid7
 from plaza_contracts.demo import DEMO_ORGANISATIONS
 from plaza_dev.stack import Stack
-from plaza_dev.testing import _private_folder, _running_stack
+from plaza_dev.testing import private_folder, running_stack
 from plaza_kit.scopes import Scope
 
 pytestmark = pytest.mark.e2e
@@ -163,8 +163,8 @@ def schemathesis_config(document: dict[str, Any], *, pinned: dict[str, str]) -> 
 @pytest.fixture(scope="module")
 def contract_stack(postgres_admin_url: str) -> Iterator[Stack]:
     """The platform with demo data, for this module alone (see the module docstring)."""
-    with _private_folder("plaza-contract-logs-") as logs:
-        yield from _running_stack(postgres_admin_url, f"plaza_contract_{uuid7().hex[-12:]}", logs)
+    with private_folder("plaza-contract-logs-") as logs:
+        yield from running_stack(postgres_admin_url, f"plaza_contract_{uuid7().hex[-12:]}", logs)
 
 
 @pytest.fixture(scope="module")

@@ -58,7 +58,7 @@ class PlazaDatabase:
 
 
 @contextlib.contextmanager
-def _private_folder(prefix: str) -> Iterator[Path]:
+def private_folder(prefix: str) -> Iterator[Path]:
     # Not pytest's numbered temp folders: another pytest run on the machine prunes those while this run
     # still uses them (a database whose data folder disappears under it panics).
     folder = Path(tempfile.mkdtemp(prefix=prefix))
@@ -75,7 +75,7 @@ def postgres_admin_url() -> Iterator[str]:
     if given:
         yield given
         return
-    with _private_folder("plaza-test-pg-") as folder:
+    with private_folder("plaza-test-pg-") as folder:
         server = EmbeddedPostgres(folder / "data", durable=False)
         url = server.start()
         try:
@@ -176,11 +176,11 @@ def stack(postgres_admin_url: str) -> Iterator[Stack]:
     `redis_url_for_tests`), under a prefix of this run's own. Process logs are in `stack.log_dir`.
     """
     name = f"plaza_e2e_{uuid7().hex[-12:]}"
-    with _private_folder("plaza-test-logs-") as logs:
-        yield from _running_stack(postgres_admin_url, name, logs)
+    with private_folder("plaza-test-logs-") as logs:
+        yield from running_stack(postgres_admin_url, name, logs)
 
 
-def _running_stack(postgres_admin_url: str, name: str, logs: Path) -> Iterator[Stack]:
+def running_stack(postgres_admin_url: str, name: str, logs: Path) -> Iterator[Stack]:
     platform = Stack.on_free_ports(
         postgres_admin_url,
         name,
