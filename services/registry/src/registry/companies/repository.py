@@ -530,3 +530,8 @@ async def get_many_with_survivors(
     query = select(Company).where(or_(Company.id.in_(ids), Company.id.in_(survivors)))
     query = query.options(*WITH_DETAILS) if details else query.options(load_only(*_REF_COLUMNS))
     return (await session.scalars(query)).all()
+
+
+async def company_exists(session: AsyncSession, company_id: uuid.UUID) -> bool:
+    """Whether the registry holds a company (of any status) with this id."""
+    return bool(await session.scalar(select(exists().where(Company.id == company_id))))

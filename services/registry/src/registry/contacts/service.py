@@ -8,6 +8,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from plaza_kit.errors import NotFoundError, UnprocessableError
 from plaza_kit.identity import Principal
+from registry.companies import repository as companies
 from registry.companies.service import get_writable
 from registry.contacts import repository
 from registry.contacts.models import Contact
@@ -17,7 +18,7 @@ from registry.history.recorder import record_change
 
 async def list_contacts(session: AsyncSession, company_id: uuid.UUID) -> Sequence[Contact]:
     """The contacts of a company (a short list), in the order they were added."""
-    if not await repository.company_exists(session, company_id):
+    if not await companies.company_exists(session, company_id):
         raise NotFoundError(f"no company with id {company_id}")
     return await repository.of_company(session, company_id)
 

@@ -58,11 +58,6 @@ async def companies_by_id(session: AsyncSession, ids: Collection[uuid.UUID]) -> 
     }
 
 
-async def company_exists(session: AsyncSession, company_id: uuid.UUID) -> bool:
-    """Whether the registry holds a company (of any status) with this id."""
-    return bool(await session.scalar(select(exists().where(Company.id == company_id))))
-
-
 async def remember_distinct(session: AsyncSession, pairs: Collection[Pair]) -> None:
     """Store (lower id, higher id) pairs as different organisations; known pairs stay as they are."""
     if pairs:

@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from plaza_kit.errors import UnprocessableError
 from plaza_kit.identity import Principal
+from registry.companies import repository as companies
 from registry.companies.service import get_writable
 from registry.duplicates import repository
 from registry.duplicates.models import LikelyPair
@@ -53,7 +54,7 @@ async def confirm_distinct(
 ) -> None:
     """Record that two companies are different organisations (the first one's owner decides)."""
     company = await get_writable(session, company_id, principal)
-    if other_id == company.id or not await repository.company_exists(session, other_id):
+    if other_id == company.id or not await companies.company_exists(session, other_id):
         raise UnprocessableError(f"other_id: no other company with id {other_id}")
     await repository.remember_distinct(session, {(min(company.id, other_id), max(company.id, other_id))})
     await record_change(

@@ -3,16 +3,10 @@
 import uuid
 from collections.abc import Sequence
 
-from sqlalchemy import exists, select
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from registry.companies.models import Company
 from registry.history.models import CompanyChange
-
-
-async def company_exists(session: AsyncSession, company_id: uuid.UUID) -> bool:
-    """Whether the registry holds a company (of any status) with this id."""
-    return bool(await session.scalar(select(exists().where(Company.id == company_id))))
 
 
 async def changes_page(

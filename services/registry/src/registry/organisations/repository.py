@@ -4,18 +4,13 @@ import uuid
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import exists, select
+from sqlalchemy import select
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
 from registry.companies.models import Company
 from registry.organisations.models import Membership, MembershipWithSides
-
-
-async def company_exists(session: AsyncSession, company_id: uuid.UUID) -> bool:
-    """Whether the registry holds a company (of any status) with this id."""
-    return bool(await session.scalar(select(exists().where(Company.id == company_id))))
 
 
 async def get_company(session: AsyncSession, company_id: uuid.UUID) -> Company | None:

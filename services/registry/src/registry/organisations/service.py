@@ -9,6 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from plaza_contracts import uuid7
 from plaza_kit.errors import ConflictError, NotFoundError, UnprocessableError
 from plaza_kit.identity import Principal
+from registry.companies import repository as companies
 from registry.companies.service import get_organisation_for_write, get_writable
 from registry.history.recorder import record_change
 from registry.organisations import repository
@@ -102,7 +103,7 @@ async def memberships(
     """Up to `limit` members of an organisation, or memberships of a company, in the order they were added;
     404 when the organisation or company is unknown."""
     anchor = organisation_id or member_id
-    if anchor is None or not await repository.company_exists(session, anchor):
+    if anchor is None or not await companies.company_exists(session, anchor):
         raise NotFoundError(f"no company with id {anchor}")
     return await repository.page(
         session, organisation_id=organisation_id, member_id=member_id, after_id=after_id, limit=limit
