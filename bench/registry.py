@@ -35,8 +35,8 @@ from urllib.parse import urlencode
 
 import asyncpg
 import httpx
-from sqlalchemy import event, func, select
-from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession, create_async_engine
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncConnection, create_async_engine
 from sqlalchemy.pool import NullPool
 
 from bench import registry_data
@@ -487,34 +487,33 @@ def search_of(query: str) -> SearchQuery:
     return SearchQuery(text=fold(query), key=duplicate_key(query), grams=short_query_grams(query))
 
 
-class StatementLog:
-    """The SQL statements (and parameters) an engine sends while recording."""
+class StatementRecorder:
+    """Stands in for the asyncpg connection a served read runs on (`registry.companies.repository`'s
+    `company_body`, `list_bodies`, `search_bodies`), keeping each statement instead of running it."""
 
     def __init__(self) -> None:
-        self.recording = False
-        self.statements: list[tuple[str, Any]] = []
+        self.statements: list[tuple[str, tuple[Any, ...]]] = []
 
-    def record(self, _conn: Any, _cursor: Any, statement: str, parameters: Any, *_: Any) -> None:
-        """SQLAlchemy's before_cursor_execute hook."""
-        if self.recording:
-            self.statements.append((statement, parameters))
+    async def fetch(self, sql: str, *arguments: Any) -> list[Any]:
+        self.statements.append((sql, arguments))
+        return []
+
+    async def fetchrow(self, sql: str, *arguments: Any) -> None:
+        self.statements.append((sql, arguments))
 
 
 async def explain(
-    connection: AsyncConnection, log: StatementLog, call: Callable[[AsyncSession], Awaitable[object]]
+    connection: AsyncConnection, call: Callable[[Any], Awaitable[object]]
 ) -> tuple[float, list[list[str]]]:
-    """Run `call` (repository code), then every statement it sent under EXPLAIN (ANALYZE, BUFFERS):
+    """The statements `call` (a served read) sends, each run under EXPLAIN (ANALYZE, BUFFERS):
     (their total execution time in ms, their plans)."""
-    log.statements.clear()
-    log.recording = True
-    try:
-        await call(AsyncSession(bind=connection))
-    finally:
-        log.recording = False
+    recorder = StatementRecorder()
+    await call(recorder)
+    driver: Any = (await connection.get_raw_connection()).driver_connection
     total, plans = 0.0, []
-    for statement, parameters in list(log.statements):
-        result = await connection.exec_driver_sql(f"EXPLAIN (ANALYZE, BUFFERS) {statement}", parameters)
-        lines = [str(row[0]) for row in result]
+    for statement, arguments in recorder.statements:
+        rows = await driver.fetch(f"EXPLAIN (ANALYZE, BUFFERS) {statement}", *arguments)
+        lines = [str(row[0]) for row in rows]
         total += next(
             (float(line.split(":")[1].split()[0]) for line in lines if line.startswith("Execution Time")), 0.0
         )
@@ -532,18 +531,20 @@ async def count_matches(connection: AsyncConnection, query: str) -> int:
 
 def repository_call(
     result: OpResult, variant: str, deep_after: uuid.UUID | None
-) -> Callable[[AsyncSession], Any]:
+) -> Callable[[Any], Awaitable[object]]:
     """The repository call that answers the request `variant` of `result.operation` (one page more, as the
     service asks, to know whether there is a next page)."""
     filters, limit = CompanyFilters(), PAGE_LIMIT + 1
     if result.operation == "get":
-        return lambda session: repository.get(session, uuid.UUID(variant))
+        return lambda connection: repository.company_body(connection, uuid.UUID(variant))
     if result.operation in ("list_first", "list_deep"):
         after = deep_after if result.operation == "list_deep" else None
-        return lambda session: repository.list_page(session, filters=filters, after_id=after, limit=limit)
+        return lambda connection: repository.list_bodies(
+            connection, filters=filters, after_id=after, limit=limit
+        )
     search = search_of(variant)
-    return lambda session: repository.search_page(
-        session, search=search, filters=filters, after=None, limit=limit
+    return lambda connection: repository.search_bodies(
+        connection, search=search, filters=filters, after=None, limit=limit
     )
 
 
@@ -552,8 +553,6 @@ async def database_facts(
 ) -> None:
     """Fill in the matches of every search query, and the plans of each operation's slowest variant."""
     engine = create_async_engine(asyncpg_url(url), poolclass=NullPool)
-    log = StatementLog()
-    event.listen(engine.sync_engine, "before_cursor_execute", log.record)
     try:
         async with engine.connect() as connection:
             for result in results:
@@ -568,7 +567,7 @@ async def database_facts(
                     slowest = result.operation
                 result.sql_variant = slowest
                 result.sql_ms, result.plans = await explain(
-                    connection, log, repository_call(result, slowest, deep_after)
+                    connection, repository_call(result, slowest, deep_after)
                 )
     finally:
         await engine.dispose()

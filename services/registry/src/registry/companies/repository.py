@@ -94,16 +94,6 @@ def _filtered(query: Select[Any], filters: CompanyFilters) -> Select[Any]:
     return query
 
 
-async def list_page(
-    session: AsyncSession, *, filters: CompanyFilters, after_id: uuid.UUID | None, limit: int
-) -> Sequence[Company]:
-    """Up to `limit` companies after `after_id` in id (creation) order (keyset, never OFFSET)."""
-    query = _filtered(select(Company), filters).order_by(Company.id).limit(limit).options(*WITH_DETAILS)
-    if after_id is not None:
-        query = query.where(Company.id > after_id)
-    return (await session.scalars(query)).all()
-
-
 @dataclass(frozen=True)
 class SearchQuery:
     """A search: the folded text, its duplicate key, and grams when it is a 1–2 character query."""
@@ -137,32 +127,6 @@ def _match_and_rank(search: SearchQuery) -> tuple[Any, Any]:
     closeness = cast(func.word_similarity(asked, Company.search_document), Float)
     rank = case((exact, 3.0 + shortness), (contains, 2.0 + shortness), else_=1.0 + closeness)
     return or_(contains, similar), rank
-
-
-async def search_page(
-    session: AsyncSession,
-    *,
-    search: SearchQuery,
-    filters: CompanyFilters,
-    after: tuple[float, uuid.UUID] | None,
-    limit: int,
-) -> Sequence[tuple[Company, float]]:
-    """Up to `limit` (company, relevance) pairs, most relevant first, after the keyset position `after`.
-
-    One query, no self-join: PostgreSQL 15/16 would otherwise plan a hash join over the whole table.
-    """
-    match, rank = _match_and_rank(search)
-    query = (
-        _filtered(select(Company, rank.label("rank")), filters)
-        .where(match)
-        .order_by(rank.desc(), Company.id)
-        .limit(limit)
-        .options(*WITH_DETAILS)
-    )
-    if after is not None:
-        query = query.where(tuple_(-rank, Company.id) > tuple_(-after[0], after[1]))
-    rows = (await session.execute(query)).all()
-    return [(row[0], float(row[1])) for row in rows]
 
 
 # --- one-statement reads: the API body of a company built by PostgreSQL ------------------------------------
@@ -397,7 +361,7 @@ async def search_bodies(
     limit: int,
 ) -> list[ListedBody]:
     """Up to `limit` companies most relevant first after the keyset position `after`, as JSON, with their
-    relevance: one statement (the ranking of `search_page`)."""
+    relevance: one statement (ranked by `_match_and_rank`)."""
     values = {**_filter_values(filters), **_search_values(search), "v_limit": limit}
     if after is not None:
         values["v_after_rank"], values["v_after_id"] = -after[0], after[1]
