@@ -12,6 +12,8 @@ import os
 import shutil
 import socket
 import tempfile
+import threading
+import time
 import uuid
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass
@@ -20,13 +22,14 @@ from typing import Any, Literal
 
 import asyncpg
 import pytest
+import uvicorn
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
 from plaza_contracts import uuid7
-from plaza_dev.embedded_pg import EmbeddedPostgres
+from plaza_dev.embedded_pg import EmbeddedPostgres, free_port
 from plaza_dev.stack import Stack
 from plaza_kit.bootstrap import bootstrap, service_url, with_database
-from plaza_kit.catalogue import COMPONENTS
+from plaza_kit.catalogue import COMPONENTS, component, resolve
 from plaza_kit.identity import (
     IDENTITY_HEADER,
     IdentitySigner,
@@ -89,8 +92,8 @@ def test_database(postgres_admin_url: str) -> Iterator[PlazaDatabase]:
     """A fresh database with every schema, role and migration in place; dropped after the run."""
     database = PlazaDatabase(admin_url=postgres_admin_url, name=f"plaza_test_{uuid7().hex[-12:]}")
     asyncio.run(bootstrap(postgres_admin_url, database.name))
-    for component in COMPONENTS:
-        upgrade(component.name, database.url(component.name))
+    for entry in COMPONENTS:
+        upgrade(entry.name, database.url(entry.name))
     try:
         yield database
     finally:
@@ -196,3 +199,32 @@ def running_stack(postgres_admin_url: str, name: str, logs: Path) -> Iterator[St
     finally:
         platform.stop()
         asyncio.run(_drop(postgres_admin_url, name))
+
+
+@contextlib.contextmanager
+def serving(app: Any, *, start_timeout: float = 20.0) -> Iterator[str]:
+    """Serve an ASGI app over real HTTP on a free loopback port (a thread of its own, with its own event
+    loop and lifespan); yields its base URL. Service tests use it for the services theirs calls."""
+    port = free_port()
+    server = uvicorn.Server(
+        uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="on", access_log=False)
+    )
+    thread = threading.Thread(target=server.run, name=f"serving-{port}", daemon=True)
+    thread.start()
+    deadline = time.monotonic() + start_timeout
+    while not server.started:
+        if not thread.is_alive() or time.monotonic() > deadline:
+            raise RuntimeError(f"the app on port {port} did not start")
+        time.sleep(0.02)
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)
+
+
+def component_app(name: str, **settings: Any) -> Any:
+    """The ASGI app of catalogue component `name`, built from its own settings class with `settings`."""
+    entry = component(name)
+    settings_class = resolve(entry.settings_class)
+    return resolve(entry.app_factory)(settings_class(**settings))

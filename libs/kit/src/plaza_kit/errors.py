@@ -246,6 +246,13 @@ async def _integrity_error(request: Request, error: Exception) -> Response:
     )
 
 
+def violated_constraint(error: IntegrityError) -> str | None:
+    """The name of the constraint an `IntegrityError` violated (services map their own names to problems)."""
+    driver_error = getattr(error.orig, "__cause__", None) or error.orig
+    name = getattr(driver_error, "constraint_name", None)
+    return str(name) if name else None
+
+
 _RETRYABLE = frozenset({"40001", "40P01", "53200", "55P03"})
 _STATEMENT_TIMEOUT = "57014"  # query_canceled: statement_timeout, or a cancel by an operator
 _TOO_MANY_CONNECTIONS = "53300"

@@ -2,12 +2,18 @@
 
 from fastapi import FastAPI
 
+from meetings.db import idempotency
+from meetings.events.router import router as events_router
 from meetings.settings import MeetingsSettings
 from plaza_kit.app import create_service_app
 
-DESCRIPTION = (
-    """Events, their agenda (seminars, IR sessions, pitches), registrations and B2B one-to-one meetings."""
-)
+DESCRIPTION = """Events (plazas), their agenda (keynotes, seminars, IR sessions, pitches), registrations
+with a waiting list and check-in, and B2B one-to-one meetings: requests, slots, tables, interpreters, booking
+with a database-enforced guarantee against double booking, calendar feeds and organisers' reports."""
+
+TAGS = [
+    {"name": "events", "description": "Events: venue, time zone, status, B2B rules."},
+]
 
 
 def create_app(settings: MeetingsSettings | None = None) -> FastAPI:
@@ -17,5 +23,8 @@ def create_app(settings: MeetingsSettings | None = None) -> FastAPI:
         settings=settings or MeetingsSettings(),
         title="Plaza meetings",
         description=DESCRIPTION,
-        routers=[],
+        routers=[events_router],
+        openapi_tags=TAGS,
+        idempotency=idempotency,
+        upstreams=("registry",),
     )
