@@ -2,8 +2,10 @@
 
 from fastapi import FastAPI
 
+from meetings.bookings.router import router as meetings_router
 from meetings.db import idempotency
 from meetings.events.router import router as events_router
+from meetings.requests.router import router as requests_router
 from meetings.settings import MeetingsSettings
 from plaza_kit.app import create_service_app
 
@@ -13,6 +15,8 @@ with a database-enforced guarantee against double booking, calendar feeds and or
 
 TAGS = [
     {"name": "events", "description": "Events: venue, time zone, status, B2B rules."},
+    {"name": "requests", "description": "Meeting requests between companies: ask, answer, find a slot."},
+    {"name": "meetings", "description": "B2B meetings: booking, moves, check-in, feedback, outcomes."},
 ]
 
 
@@ -23,7 +27,7 @@ def create_app(settings: MeetingsSettings | None = None) -> FastAPI:
         settings=settings or MeetingsSettings(),
         title="Plaza meetings",
         description=DESCRIPTION,
-        routers=[events_router],
+        routers=[events_router, requests_router, meetings_router],
         openapi_tags=TAGS,
         idempotency=idempotency,
         upstreams=("registry",),

@@ -233,3 +233,17 @@ class TakenClaim(NamedTuple):
 
     claim: Claim
     holder: Holder
+
+
+class MeetingView(NamedTuple):
+    """A meeting with what its API shape shows: slot times, table, interpreter, names, feedback, outcome."""
+
+    meeting: Meeting
+    time_zone: str
+    starts_at: datetime
+    ends_at: datetime
+    table_name: str | None
+    interpreter_name: str | None
+    names: dict[uuid.UUID, tuple[str | None, str | None, str | None]]
+    feedback: list[MeetingFeedback]
+    outcome: MeetingOutcome | None

@@ -8,13 +8,29 @@ order (slot, kind, resource) so that two bookings that want the same resources c
 
 import uuid
 from collections.abc import Iterable, Sequence
+from datetime import datetime
 
-from sqlalchemy import delete, exists, select, tuple_, update
-from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy import and_, delete, exists, or_, select, tuple_, update
+from sqlalchemy.dialects.postgresql import distinct_on, insert
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from meetings.agenda.models import Slot
-from meetings.bookings.models import Claim, CompanyQuota, Holder, ResourceKind, SlotClaim, TakenClaim
+from meetings.bookings.models import (
+    Claim,
+    CompanyQuota,
+    Holder,
+    Meeting,
+    MeetingFeedback,
+    MeetingOutcome,
+    ResourceKind,
+    SlotClaim,
+    TakenClaim,
+)
+from meetings.events.models import Event
+from meetings.registrations.models import Registration
+from meetings.setup.models import Interpreter, MeetingTable
+from plaza_kit.errors import violated_constraint
 
 
 async def try_claim(
@@ -83,10 +99,22 @@ async def release(session: AsyncSession, holder: Holder) -> None:
     await session.execute(query)
 
 
+async def release_requests(session: AsyncSession, request_ids: Sequence[uuid.UUID]) -> None:
+    """Drop the holds of several requests (those a sweep found expired)."""
+    if request_ids:
+        await session.execute(delete(SlotClaim).where(SlotClaim.request_id.in_(list(request_ids))))
+
+
 async def claimed(
-    session: AsyncSession, event_id: uuid.UUID, kind: ResourceKind, resource_ids: Iterable[uuid.UUID]
+    session: AsyncSession,
+    event_id: uuid.UUID,
+    kind: ResourceKind,
+    resource_ids: Iterable[uuid.UUID],
+    *,
+    ignore: Holder | None = None,
 ) -> set[tuple[uuid.UUID, uuid.UUID]]:
-    """(slot, resource) pairs of `resource_ids` claimed at the event."""
+    """(slot, resource) pairs of `resource_ids` claimed at the event, except the claims of `ignore` (a
+    request's own hold when it is accepted, a meeting's own slot when it is rescheduled)."""
     ids = list(set(resource_ids))
     if not ids:
         return set()
@@ -95,6 +123,10 @@ async def claimed(
         SlotClaim.resource_kind == str(kind),
         SlotClaim.resource_id.in_(ids),
     )
+    if ignore is not None and ignore.meeting_id is not None:
+        query = query.where(SlotClaim.meeting_id.is_distinct_from(ignore.meeting_id))
+    if ignore is not None and ignore.request_id is not None:
+        query = query.where(SlotClaim.request_id.is_distinct_from(ignore.request_id))
     return {(row[0], row[1]) for row in await session.execute(query)}
 
 
@@ -111,3 +143,240 @@ async def apply_default_quota(session: AsyncSession, event_id: uuid.UUID, quota:
         .where(CompanyQuota.event_id == event_id, CompanyQuota.overridden.is_(False))
         .values(quota=quota)
     )
+
+
+async def slots_of(session: AsyncSession, event_id: uuid.UUID) -> Sequence[Slot]:
+    """The event's slot grid, in time order."""
+    return (
+        await session.scalars(select(Slot).where(Slot.event_id == event_id).order_by(Slot.starts_at))
+    ).all()
+
+
+async def slot_of(session: AsyncSession, event_id: uuid.UUID, slot_id: uuid.UUID) -> Slot | None:
+    """One slot, if it belongs to the event."""
+    return (await session.scalars(select(Slot).where(Slot.id == slot_id, Slot.event_id == event_id))).first()
+
+
+async def tables_of(session: AsyncSession, event_id: uuid.UUID) -> Sequence[MeetingTable]:
+    """The event's tables, by name."""
+    query = select(MeetingTable).where(MeetingTable.event_id == event_id).order_by(MeetingTable.name)
+    return (await session.scalars(query)).all()
+
+
+async def interpreters_of(
+    session: AsyncSession, event_id: uuid.UUID
+) -> Sequence[tuple[Interpreter, Registration]]:
+    """The event's interpreters whose registration is not cancelled, with their registrations."""
+    query = (
+        select(Interpreter, Registration)
+        .join(Registration, Registration.id == Interpreter.registration_id)
+        .where(Interpreter.event_id == event_id, Registration.status != "cancelled")
+        .order_by(Interpreter.id)
+    )
+    return [(row[0], row[1]) for row in await session.execute(query)]
+
+
+async def registrations(
+    session: AsyncSession, event_id: uuid.UUID, ids: Iterable[uuid.UUID]
+) -> dict[uuid.UUID, Registration]:
+    """Registrations of the event by id (ids of other events are left out)."""
+    wanted = list(set(ids))
+    if not wanted:
+        return {}
+    query = select(Registration).where(Registration.event_id == event_id, Registration.id.in_(wanted))
+    return {row.id: row for row in await session.scalars(query)}
+
+
+async def company_registrations(
+    session: AsyncSession, event_id: uuid.UUID, company_id: uuid.UUID
+) -> Sequence[Registration]:
+    """The confirmed registrations of a company at the event."""
+    query = select(Registration).where(
+        Registration.event_id == event_id,
+        Registration.company_id == company_id,
+        Registration.status == "confirmed",
+    )
+    return (await session.scalars(query)).all()
+
+
+async def get_meeting(
+    session: AsyncSession, meeting_id: uuid.UUID, *, for_update: bool = False
+) -> Meeting | None:
+    """A meeting, optionally locked."""
+    query = select(Meeting).where(Meeting.id == meeting_id)
+    if for_update:
+        query = query.with_for_update()
+    return (await session.scalars(query)).first()
+
+
+async def count_booking(
+    session: AsyncSession, event_id: uuid.UUID, company_id: uuid.UUID, default_quota: int | None
+) -> bool:
+    """Count one more live meeting for the company; False (nothing counted) when its quota is full."""
+    statement = (
+        insert(CompanyQuota)
+        .values(event_id=event_id, company_id=company_id, quota=default_quota, overridden=False, booked=1)
+        .on_conflict_do_update(
+            index_elements=["event_id", "company_id"], set_={"booked": CompanyQuota.booked + 1}
+        )
+    )
+    savepoint = await session.begin_nested()
+    try:
+        await session.execute(statement)
+    except IntegrityError as error:
+        await savepoint.rollback()
+        if violated_constraint(error) == "ck_company_quota_within_quota":
+            return False
+        raise
+    await savepoint.commit()
+    return True
+
+
+async def uncount_booking(session: AsyncSession, event_id: uuid.UUID, company_id: uuid.UUID) -> None:
+    """One live meeting fewer for the company."""
+    await session.execute(
+        update(CompanyQuota)
+        .where(CompanyQuota.event_id == event_id, CompanyQuota.company_id == company_id)
+        .values(booked=CompanyQuota.booked - 1)
+    )
+
+
+async def quota_of(session: AsyncSession, event_id: uuid.UUID, company_id: uuid.UUID) -> CompanyQuota | None:
+    """The company's quota row, if any."""
+    return await session.get(CompanyQuota, (event_id, company_id))
+
+
+async def meeting_of_pair(
+    session: AsyncSession, event_id: uuid.UUID, a: uuid.UUID, b: uuid.UUID
+) -> Meeting | None:
+    """The live meeting of two companies at the event, if any."""
+    query = select(Meeting).where(
+        Meeting.event_id == event_id,
+        Meeting.status != "cancelled",
+        or_(
+            and_(Meeting.company_a_id == a, Meeting.company_b_id == b),
+            and_(Meeting.company_a_id == b, Meeting.company_b_id == a),
+        ),
+    )
+    return (await session.scalars(query)).first()
+
+
+async def meetings_page(
+    session: AsyncSession,
+    *,
+    organisation_id: uuid.UUID | None,
+    everything: bool,
+    event_id: uuid.UUID | None,
+    company_id: uuid.UUID | None,
+    registration_id: uuid.UUID | None,
+    status: str | None,
+    after: tuple[datetime, uuid.UUID] | None,
+    limit: int,
+) -> Sequence[tuple[Meeting, Slot, Event]]:
+    """Meetings the principal may see, in time order (slot start, then id)."""
+    query = (
+        select(Meeting, Slot, Event)
+        .join(Slot, Slot.id == Meeting.slot_id)
+        .join(Event, Event.id == Meeting.event_id)
+        .order_by(Slot.starts_at, Meeting.id)
+        .limit(limit)
+    )
+    if not everything:
+        if organisation_id is None:
+            return []
+        query = query.where(
+            or_(
+                Meeting.company_a_id == organisation_id,
+                Meeting.company_b_id == organisation_id,
+                Event.organiser_ids.contains([organisation_id]),
+            )
+        )
+    if event_id is not None:
+        query = query.where(Meeting.event_id == event_id)
+    if company_id is not None:
+        query = query.where(or_(Meeting.company_a_id == company_id, Meeting.company_b_id == company_id))
+    if registration_id is not None:
+        query = query.where(Meeting.people.contains([registration_id]))
+    if status is not None:
+        query = query.where(Meeting.status == status)
+    if after is not None:
+        query = query.where(tuple_(Slot.starts_at, Meeting.id) > tuple_(after[0], after[1]))
+    return [(row[0], row[1], row[2]) for row in await session.execute(query)]
+
+
+async def details(
+    session: AsyncSession, meetings: Sequence[Meeting]
+) -> tuple[
+    dict[uuid.UUID, Slot],
+    dict[uuid.UUID, MeetingTable],
+    dict[uuid.UUID, tuple[Interpreter, Registration]],
+    dict[uuid.UUID, list[MeetingFeedback]],
+    dict[uuid.UUID, MeetingOutcome],
+]:
+    """What the API shape of `meetings` shows, in one query per kind."""
+    ids = [meeting.id for meeting in meetings]
+    slot_ids = {meeting.slot_id for meeting in meetings}
+    table_ids = {meeting.table_id for meeting in meetings if meeting.table_id}
+    interpreter_ids = {meeting.interpreter_id for meeting in meetings if meeting.interpreter_id}
+    slots = {row.id: row for row in await session.scalars(select(Slot).where(Slot.id.in_(slot_ids)))}
+    tables = (
+        {
+            row.id: row
+            for row in await session.scalars(select(MeetingTable).where(MeetingTable.id.in_(table_ids)))
+        }
+        if table_ids
+        else {}
+    )
+    interpreters: dict[uuid.UUID, tuple[Interpreter, Registration]] = {}
+    if interpreter_ids:
+        query = (
+            select(Interpreter, Registration)
+            .join(Registration, Registration.id == Interpreter.registration_id)
+            .where(Interpreter.id.in_(interpreter_ids))
+        )
+        interpreters = {row[0].id: (row[0], row[1]) for row in await session.execute(query)}
+    feedback: dict[uuid.UUID, list[MeetingFeedback]] = {}
+    for row in await session.scalars(
+        select(MeetingFeedback)
+        .where(MeetingFeedback.meeting_id.in_(ids))
+        .order_by(MeetingFeedback.company_id)
+    ):
+        feedback.setdefault(row.meeting_id, []).append(row)
+    outcomes = {
+        row.meeting_id: row
+        for row in await session.scalars(select(MeetingOutcome).where(MeetingOutcome.meeting_id.in_(ids)))
+    }
+    return slots, tables, interpreters, feedback, outcomes
+
+
+async def feedback_of(
+    session: AsyncSession, meeting_id: uuid.UUID, company_id: uuid.UUID
+) -> MeetingFeedback | None:
+    """One side's feedback row."""
+    return await session.get(MeetingFeedback, (meeting_id, company_id))
+
+
+async def outcome_of(session: AsyncSession, meeting_id: uuid.UUID) -> MeetingOutcome | None:
+    """The outcome row."""
+    return await session.get(MeetingOutcome, meeting_id)
+
+
+async def company_names(
+    session: AsyncSession, event_id: uuid.UUID, company_ids: Sequence[uuid.UUID]
+) -> dict[uuid.UUID, tuple[str | None, str | None, str | None, str]]:
+    """Company id → (name ko, ja, en, country) as registered at the event."""
+    if not company_ids:
+        return {}
+    query = (
+        select(
+            Registration.company_id,
+            Registration.company_name_ko,
+            Registration.company_name_ja,
+            Registration.company_name_en,
+            Registration.company_country,
+        )
+        .where(Registration.event_id == event_id, Registration.company_id.in_(list(set(company_ids))))
+        .ext(distinct_on(Registration.company_id))
+        .order_by(Registration.company_id, Registration.id.desc())
+    )
+    return {row[0]: (row[1], row[2], row[3], row[4]) for row in await session.execute(query)}

@@ -3,6 +3,7 @@
 import enum
 import uuid
 from datetime import datetime
+from typing import NamedTuple
 
 from sqlalchemy import (
     CheckConstraint,
@@ -99,3 +100,28 @@ class MeetingRequest(Base):
     version: Mapped[int] = mapped_column(Integer, default=1)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+
+
+CompanyNames = dict[uuid.UUID, tuple[str | None, str | None, str | None, str]]
+"""Company id → (name ko, ja, en, country), as the companies registered at the event."""
+
+
+class RequestView(NamedTuple):
+    """A request with what its API shape shows besides: company names, the booked meeting, the time of
+    reading (which decides whether an open request has expired)."""
+
+    request: MeetingRequest
+    names: CompanyNames
+    meeting_id: uuid.UUID | None
+    now: datetime
+
+
+def effective_status(request: MeetingRequest, now: datetime) -> RequestStatus:
+    """`expired` once an open request's `expires_at` has passed, whether or not a sweep marked it yet."""
+    if (
+        request.status == RequestStatus.REQUESTED
+        and request.expires_at is not None
+        and request.expires_at <= now
+    ):
+        return RequestStatus.EXPIRED
+    return RequestStatus(request.status)
