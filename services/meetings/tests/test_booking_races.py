@@ -14,7 +14,8 @@ import httpx
 import pytest
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from .invariants import assert_consistent, live_meetings_in
+from meetings.integrity import assert_consistent, live_meetings_in
+
 from .plaza import Plaza, build_plaza
 
 

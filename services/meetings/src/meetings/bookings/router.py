@@ -94,6 +94,7 @@ async def list_meetings(
     summary="Book a meeting",
     response_model=MeetingRead,
     responses=BOOKING_ERRORS,
+    openapi_extra=owner_only(),
 )
 async def book_meeting(
     body: MeetingBook,
@@ -113,7 +114,13 @@ async def book_meeting(
     return await idempotent(principal, body, create)
 
 
-@router.get("/{meeting_id}", operation_id="meetings_get", summary="Get a meeting", responses=NOT_FOUND)
+@router.get(
+    "/{meeting_id}",
+    operation_id="meetings_get",
+    summary="Get a meeting",
+    responses=NOT_FOUND,
+    openapi_extra=owner_only(),
+)
 async def get_meeting(
     meeting_id: uuid.UUID, session: SessionDep, principal: Annotated[Principal, requires(Scope.MEETINGS_READ)]
 ) -> MeetingRead:

@@ -118,6 +118,7 @@ async def get_request(
     operation_id="requests_available_slots",
     summary="Find slots for a request",
     responses=NOT_FOUND,
+    openapi_extra=owner_only(),
 )
 async def available_slots(
     event_id: uuid.UUID,

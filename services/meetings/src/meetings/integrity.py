@@ -1,14 +1,21 @@
 """The booking guarantee, re-checked on stored state with SQL that does not trust the claims table.
 
-Used after race tests and random operation sequences: no person, company, table or interpreter is in two
-live meetings of one slot (computed from the meetings themselves); every live meeting holds exactly the
-claims it should and nothing else holds claims it should not; quotas count live meetings.
+No person, company, table or interpreter is in two live meetings of one slot (computed from the meetings
+themselves); every live meeting holds exactly the claims it should and nothing else holds claims it should
+not; quotas count live meetings. The race and property tests run it after every round, the booking
+benchmark after its run, and an operator can run it against a live database:
+`python -m meetings.integrity <event-id> [database-url]` (prints what is wrong, exit 1 if anything is).
 """
 
+import asyncio
+import os
+import sys
 import uuid
 
 from sqlalchemy import text
-from sqlalchemy.ext.asyncio import AsyncEngine
+from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
+
+from plaza_kit.settings import asyncpg_url
 
 DOUBLE_BOOKINGS = """
 WITH live AS (SELECT * FROM meetings.meeting WHERE event_id = :event AND status <> 'cancelled'),
@@ -71,22 +78,32 @@ FROM meetings.meeting WHERE event_id = :event AND status <> 'cancelled' GROUP BY
 """
 
 
-async def assert_consistent(engine: AsyncEngine, event_id: uuid.UUID) -> None:
-    """Fail with what is wrong when the event's stored state breaks any booking invariant."""
-    problems: dict[str, list[object]] = {}
+CHECKS = (
+    ("double bookings", DOUBLE_BOOKINGS),
+    ("claims that disagree with meetings", MISSING_OR_EXTRA_CLAIMS),
+    ("holds of requests no longer open", STALE_HOLDS),
+    ("open holding requests without claims", OPEN_HOLDS_WITHOUT_CLAIMS),
+    ("quota counts off", QUOTA_COUNTS),
+    ("pairs with two live meetings", LIVE_PAIRS),
+)
+
+
+async def problems_of(engine: AsyncEngine, event_id: uuid.UUID) -> dict[str, list[tuple[object, ...]]]:
+    """Every broken invariant of the event, with the offending rows (empty when all hold)."""
+    problems: dict[str, list[tuple[object, ...]]] = {}
     async with engine.connect() as connection:
-        for name, query in (
-            ("double bookings", DOUBLE_BOOKINGS),
-            ("claims that disagree with meetings", MISSING_OR_EXTRA_CLAIMS),
-            ("holds of requests no longer open", STALE_HOLDS),
-            ("open holding requests without claims", OPEN_HOLDS_WITHOUT_CLAIMS),
-            ("quota counts off", QUOTA_COUNTS),
-            ("pairs with two live meetings", LIVE_PAIRS),
-        ):
+        for name, query in CHECKS:
             rows = (await connection.execute(text(query), {"event": event_id})).all()
             if rows:
                 problems[name] = [tuple(row) for row in rows]
-    assert not problems, f"booking invariants broken: {problems}"
+    return problems
+
+
+async def assert_consistent(engine: AsyncEngine, event_id: uuid.UUID) -> None:
+    """Fail with what is wrong when the event's stored state breaks any booking invariant."""
+    problems = await problems_of(engine, event_id)
+    if problems:
+        raise AssertionError(f"booking invariants broken: {problems}")
 
 
 async def live_meetings_in(engine: AsyncEngine, event_id: uuid.UUID, slot_id: uuid.UUID) -> int:
@@ -100,3 +117,30 @@ async def live_meetings_in(engine: AsyncEngine, event_id: uuid.UUID, slot_id: uu
             {"event": event_id, "slot": slot_id},
         )
     return int(count or 0)
+
+
+def main(argv: list[str] | None = None) -> None:
+    """`python -m meetings.integrity <event-id> [database-url]` (URL defaults to `MEETINGS_DATABASE_URL`)."""
+    args = sys.argv[1:] if argv is None else argv
+    if not args:
+        raise SystemExit("usage: python -m meetings.integrity <event-id> [database-url]")
+    url = args[1] if len(args) > 1 else os.environ.get("MEETINGS_DATABASE_URL", "")
+    if not url:
+        raise SystemExit("set MEETINGS_DATABASE_URL or pass the URL")
+
+    async def run() -> dict[str, list[tuple[object, ...]]]:
+        engine = create_async_engine(asyncpg_url(url))
+        try:
+            return await problems_of(engine, uuid.UUID(args[0]))
+        finally:
+            await engine.dispose()
+
+    problems = asyncio.run(run())
+    for name, rows in problems.items():
+        print(f"{name}: {rows}")
+    print("consistent" if not problems else "INCONSISTENT")
+    raise SystemExit(1 if problems else 0)
+
+
+if __name__ == "__main__":
+    main()
