@@ -9,7 +9,11 @@ past authentication and authorisation: any answer but 401, 403, 404 (the targets
 Targets of path parameters are made by the owner organisation's client with the create operation (POST) of
 the parent collection and its request example; bodies are the operations' request examples. A new route
 therefore needs nothing here: it is covered, and it fails the suite when its access rule is undeclared or
-its behaviour disagrees with what it declares.
+its behaviour disagrees with what it declares. Where an example cannot stand alone — it names records of
+the same event (a meeting request names registered people, a booking a slot) — `CREATE_BODIES` builds the
+create body from other targets, `AFTER_CREATE` finishes a target (an event is opened, so that others may
+see it), and `FIXED_TARGETS` binds parameters that are not records made by a POST (a company's quota).
+Deletions run last, deepest path first, so that they do not take targets from under other operations.
 """
 
 import re
@@ -21,6 +25,7 @@ from typing import Any
 import httpx
 import pytest
 
+from plaza_contracts.demo import DEMO_COMPANIES, DEMO_ORGANISATIONS
 from plaza_dev.stack import Stack
 from plaza_kit.scopes import Scope
 
@@ -63,6 +68,83 @@ def _example(document: dict[str, Any], operation: dict[str, Any]) -> Any:
     return examples[0]
 
 
+EVENT = "/v1/events/{event_id}"
+
+
+def _registration(matrix: "Matrix", company: uuid.UUID, languages: list[str], role: str = "delegate") -> str:
+    body = {
+        "company_id": str(company),
+        "name": {"en": f"Matrix {role}"},
+        "languages": languages,
+        "role": role,
+    }
+    return matrix.create(f"{EVENT}/registrations", body)
+
+
+def _slots(matrix: "Matrix") -> list[str]:
+    """The slots of the matrix's event, cut from a B2B block made once."""
+    if "slots" not in matrix.extra:
+        block = {
+            "kind": "b2b_block",
+            "title": {"en": "Matrix B2B"},
+            "starts_at": "2025-09-18T14:00:00+09:00",
+            "ends_at": "2025-09-18T15:00:00+09:00",
+        }
+        matrix.create(f"{EVENT}/sessions", block)
+        listed = matrix.owner_get(matrix.path(f"{EVENT}/slots"))
+        matrix.extra["slots"] = [slot["id"] for slot in listed["items"]]
+    slots: list[str] = matrix.extra["slots"]
+    return slots
+
+
+def _buyer(matrix: "Matrix") -> str:
+    if "buyer" not in matrix.extra:
+        matrix.extra["buyer"] = _registration(
+            matrix, DEMO_COMPANIES["mikawa-battery-materials"], ["ja"], "buyer"
+        )
+    buyer: str = matrix.extra["buyer"]
+    return buyer
+
+
+def _exhibitor(matrix: "Matrix") -> str:
+    return matrix.target(f"{EVENT}/registrations")  # the registrations example: a Korean firm's person
+
+
+CREATE_BODIES: dict[str, Callable[["Matrix"], dict[str, Any]]] = {
+    "interpreters_create": lambda m: {
+        "registration_id": _registration(m, DEMO_ORGANISATIONS["kotra"], ["ko", "ja"], "interpreter"),
+        "language_pairs": ["ko-ja"],
+    },
+    "requests_create": lambda m: {
+        "requester_company_id": str(DEMO_COMPANIES["mikawa-battery-materials"]),
+        "requested_company_id": str(DEMO_COMPANIES["hanbit-materials"]),
+        "requester_people": [_buyer(m)],
+        "requested_people": [_exhibitor(m)],
+        "purpose": "joint_development",
+    },
+    "meetings_book": lambda m: {
+        "event_id": m.target("/v1/events"),
+        "company_a_id": str(DEMO_COMPANIES["chita-energy"]),
+        "company_b_id": str(DEMO_COMPANIES["hanbit-materials"]),
+        "people_a": [_registration(m, DEMO_COMPANIES["chita-energy"], ["ja", "en"], "buyer")],  # shares en
+        "people_b": [_exhibitor(m)],
+        "slot_id": _slots(m)[0],
+        "purpose": "export_import",
+    },
+    "blocked_slots_create": lambda m: {
+        "slot_id": _slots(m)[1],
+        "registration_id": _buyer(m),
+        "reason": "Break",
+    },
+    "attendees_create": lambda m: {"registration_id": _buyer(m)},
+}
+AFTER_CREATE: dict[str, Callable[["Matrix", str], None]] = {
+    "events_create": lambda m, event_id: m.owner_post(f"/v1/events/{event_id}/status", {"status": "open"}),
+}
+TARGET_ID_FIELDS = {f"{EVENT}/sessions/{{session_id}}/attendees": "registration_id"}
+FIXED_TARGETS = {f"{EVENT}/quotas": str(DEMO_COMPANIES["hanbit-materials"])}
+
+
 def _operations(document: dict[str, Any]) -> list[Operation]:
     found = []
     for template, item in document["paths"].items():
@@ -80,7 +162,10 @@ def _operations(document: dict[str, Any]) -> list[Operation]:
                     body=_example(document, operation),
                 )
             )
-    return found
+    # Deletions last (deepest first), so that they do not remove targets other operations still use.
+    return sorted(
+        found, key=lambda op: (op.method == "DELETE", -op.template.count("/") if op.method == "DELETE" else 0)
+    )
 
 
 class Matrix:
@@ -94,7 +179,8 @@ class Matrix:
         self.operations = _operations(document)
         self._make_client = make_client
         self._clients: dict[tuple[frozenset[str], uuid.UUID | None], MadeClient] = {}
-        self._targets: dict[str, str] = {}
+        self._targets: dict[str, str] = dict(FIXED_TARGETS)
+        self.extra: dict[str, Any] = {}  # what the body builders made once (slots, people)
 
     def key(self, scopes: frozenset[str], organisation: uuid.UUID) -> str:
         """A key of a client with exactly `scopes`, acting for `organisation`."""
@@ -108,8 +194,33 @@ class Matrix:
     def call(self, operation: Operation, headers: dict[str, str]) -> httpx.Response:
         """Call `operation` on targets owned by OWNER_ORGANISATION."""
         path = self.path(operation.template)
-        json = operation.body if operation.method in {"POST", "PUT", "PATCH"} else None
+        body = CREATE_BODIES[operation.id](self) if operation.id in CREATE_BODIES else operation.body
+        json = body if operation.method in {"POST", "PUT", "PATCH"} else None
         return httpx.request(operation.method, f"{self.stack.gateway_url}{path}", json=json, headers=headers)
+
+    def _owner(self) -> dict[str, str]:
+        every = frozenset(str(scope) for scope in Scope if scope is not Scope.ADMIN)
+        return {"X-API-Key": self.key(every, OWNER_ORGANISATION)}
+
+    def owner_get(self, path: str) -> Any:
+        """GET as the owner organisation (with every partner scope)."""
+        response = httpx.get(f"{self.stack.gateway_url}{path}", headers=self._owner())
+        assert response.status_code == 200, f"GET {path}: {response.status_code} {response.text}"
+        return response.json()
+
+    def owner_post(self, path: str, body: Any) -> Any:
+        """POST as the owner organisation (with every partner scope); the answer's JSON."""
+        response = httpx.post(f"{self.stack.gateway_url}{path}", json=body, headers=self._owner())
+        assert response.status_code in (200, 201), f"POST {path}: {response.status_code} {response.text}"
+        return response.json()
+
+    def create(self, collection: str, body: Any) -> str:
+        """Create one more record in `collection` as the owner; its id."""
+        return str(self.owner_post(self.path(collection), body)["id"])
+
+    def target(self, collection: str) -> str:
+        """The id of the owner's record of `collection` (made on first use)."""
+        return self._target(collection)
 
     def path(self, template: str) -> str:
         """`template` with every parameter bound to a record the owner organisation created."""
@@ -126,6 +237,8 @@ class Matrix:
             )
             assert create is not None, f"{collection}/{{id}}: no create operation to make a target with"
             owner = {"X-API-Key": self.key(frozenset(create.scopes), OWNER_ORGANISATION)}
+            if create.id in CREATE_BODIES:
+                create = Operation(**{**create.__dict__, "body": CREATE_BODIES[create.id](self)})
             response = self.call(create, owner)
             if response.status_code == 409 and "candidates" in response.json():
                 # The example names an existing company: confirm it is a different one, as a client would.
@@ -136,7 +249,9 @@ class Matrix:
             assert response.status_code == 201, (
                 f"{create.id} with its example: {response.status_code} {response.text}"
             )
-            self._targets[collection] = str(response.json()["id"])
+            self._targets[collection] = str(response.json()[TARGET_ID_FIELDS.get(collection, "id")])
+            if create.id in AFTER_CREATE:
+                AFTER_CREATE[create.id](self, self._targets[collection])
         return self._targets[collection]
 
 

@@ -77,6 +77,10 @@ def _registry_write(method: str, path: str, operation: Operation) -> bool:
     return method != "get" and path.startswith(("/v1/companies", "/v1/organisations"))
 
 
+def _meetings_write(method: str, path: str, operation: Operation) -> bool:
+    return method != "get" and path.startswith(("/v1/events", "/v1/meetings"))
+
+
 @dataclass(frozen=True)
 class Allowance:
     """A status `check` also accepts on the operations `applies` selects, and why the document cannot do
@@ -113,6 +117,17 @@ ALLOWANCES = (
         "법인등록번호, LEI), ISO 3166 country codes, ids that must name existing records (merge, distinct, "
         "parent, member_of, member_id), `left_on` not before `joined_on`, and an `Idempotency-Key` reused "
         "with another body.",
+    ),
+    Allowance(
+        "positive_data_acceptance",
+        "422",
+        _meetings_write,
+        "Meetings writes are checked against the stored event beyond JSON Schema: ids that must name records "
+        "of the same event (registrations, slots, tables, interpreters, people of the right company), times "
+        "within the event and whole slots, the event's and a meeting's life cycle (allowed transitions), "
+        "the who-meets-whom rule, a check-in code, the side an organiser writes for, a currency's minor "
+        "unit, exactly one of two alternatives (documented as `oneOf`, which generators do not keep "
+        "exclusive), at least one language of a title, and an `Idempotency-Key` reused with another body.",
     ),
     Allowance(
         "positive_data_acceptance",

@@ -130,7 +130,8 @@ def _nullable(schema: dict[str, Any]) -> bool:
 def _null_refusals(model: type[BaseModel]) -> list[str]:
     """From the shape's documented example (or `{}`), set each nullable field to `null` in turn: what fails.
 
-    Fields named in the shape's top-level `oneOf` are left out: the `oneOf` documents when they may be null.
+    Fields named in the shape's top-level `oneOf` (or in a `oneOf` of its top-level `allOf`) are left out:
+    the `oneOf` documents when they may be null.
     """
     schema = model.model_json_schema()
     base = (schema.get("examples") or [{}])[0]
@@ -138,7 +139,8 @@ def _null_refusals(model: type[BaseModel]) -> list[str]:
         model.model_validate(base)
     except ValidationError as error:
         return [f"the documented example is refused: {error}"] if base else []  # `{}` need not be valid
-    in_one_of = {name for branch in schema.get("oneOf", []) for name in branch.get("required", [])}
+    alternatives = [schema.get("oneOf", []), *(part.get("oneOf", []) for part in schema.get("allOf", []))]
+    in_one_of = {name for one_of in alternatives for branch in one_of for name in branch.get("required", [])}
     refusals = []
     for name, field in schema.get("properties", {}).items():
         if _nullable(field) and name not in in_one_of:

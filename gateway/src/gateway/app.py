@@ -2,7 +2,10 @@
 
 Proxying bypasses FastAPI routing on purpose: the hot path for a proxied request is a header scan, a
 dictionary lookup for the credential, one token-bucket step, and one pooled request upstream carrying a
-cached identity token. Everything under `/v1/` needs a credential except the OAuth token endpoint.
+cached identity token. Everything under `/v1/` needs a credential except the OAuth token endpoint and the
+public collections (secret-URL calendar feeds): those are told apart by one `startswith` before anything
+else, and take their own chain (`_dispatch_public`): GET/HEAD only, no credential or identity forwarded,
+a rate limit per client address, never audited, and the path logged with its secret redacted.
 """
 
 from collections.abc import AsyncIterator
@@ -12,7 +15,7 @@ from typing import Any
 from fastapi import FastAPI
 from redis.asyncio import BlockingConnectionPool, Redis
 from sqlalchemy.exc import SQLAlchemyError
-from starlette.types import Message, Receive, Scope, Send
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from gateway.audit import WRITE_METHODS, AuditLog
 from gateway.catalog import OpenApiCatalog
@@ -23,9 +26,9 @@ from gateway.limits import is_json, json_too_deep, read_within, replay
 from gateway.oauth import TOKEN_PATH
 from gateway.own_api import build_own_api, platform_document
 from gateway.proxy import UpstreamPool, forward, has_body
-from gateway.ratelimit import RateLimiter
+from gateway.ratelimit import ADDRESS_POLICY_NAME, Decision, RateLimit, RateLimiter, address_key
 from gateway.revocation import Revocations
-from gateway.routes import API_PREFIX, owner_of
+from gateway.routes import API_PREFIX, PUBLIC_PREFIXES, owner_of, redacted
 from gateway.settings import GatewaySettings
 from gateway.tokens import AccessTokens
 from plaza_contracts import CursorCodec
@@ -43,6 +46,7 @@ from plaza_kit.middleware import BodyLimitMiddleware, RequestContextMiddleware
 from plaza_kit.migrations import current_revision, head_revision
 
 ISSUER = "plaza-gateway"
+PUBLIC_METHODS = frozenset({"GET", "HEAD"})
 
 
 class Gateway:
@@ -71,6 +75,9 @@ class Gateway:
         )
         self.revocations = Revocations(self.redis, settings.redis_prefix, self.credentials)
         self.limiter = RateLimiter(self.redis, settings.redis_prefix)
+        self.public_limit = RateLimit(
+            settings.public_rate_per_minute, settings.public_burst, policy=ADDRESS_POLICY_NAME
+        )
         self.audit = AuditLog(self.engine, self.merged_document)
         self.api: FastAPI = build_own_api(self.pool, self.merged_document, self.database_readiness)
         self.api.router.lifespan_context = self._lifespan
@@ -83,11 +90,14 @@ class Gateway:
         self.api.state.identity_verifier = IdentityVerifier({"keys": []})
         bind_database(self.api, self.engine, make_sessionmaker(self.engine))
         install_problem_handlers(self.api)
-        self._app = SecurityHeadersMiddleware(
+        self._app = self._middleware(self._dispatch)
+        self._public_app = self._middleware(self._dispatch_public)
+
+    def _middleware(self, app: ASGIApp) -> ASGIApp:
+        settings = self.settings
+        return SecurityHeadersMiddleware(
             CorsMiddleware(
-                RequestContextMiddleware(
-                    BodyLimitMiddleware(self._dispatch, max_bytes=settings.max_body_bytes)
-                ),
+                RequestContextMiddleware(BodyLimitMiddleware(app, max_bytes=settings.max_body_bytes)),
                 origins=settings.allowed_origins(),
             ),
             hsts_seconds=settings.hsts_seconds,
@@ -124,7 +134,10 @@ class Gateway:
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "http":
-            await self._app(scope, receive, send)
+            if scope["path"].startswith(PUBLIC_PREFIXES):
+                await self._public_app(_with_secret_redacted(scope), receive, send)
+            else:
+                await self._app(scope, receive, send)
         else:
             await self.api(scope, receive, send)
 
@@ -149,14 +162,7 @@ class Gateway:
         decision = await self.limiter.take(grant.client_id, grant.limit)
         limit_headers = decision.headers()
         if not decision.allowed:
-            response = problem_response(
-                429,
-                slug="rate-limited",
-                detail=f"Rate limit exceeded; retry after {decision.retry_after} s.",
-                instance=path,
-            )
-            response.raw_headers.extend(limit_headers)
-            await response(scope, receive, send)
+            await _rate_limited(decision, limit_headers, scope, receive, send)
             return
         body = None
         if is_json(scope) and has_body(scope)[0]:
@@ -183,6 +189,39 @@ class Gateway:
         await self.api(
             scope, replay(body) if body is not None else receive, _with_headers(send, limit_headers)
         )
+
+    async def _dispatch_public(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """A read of a public collection: the secret in its path is the credential, checked by the service.
+
+        Any key or token the caller sent is ignored (and, like any credential, never forwarded); the service
+        gets no identity. `scope["path"]` is already redacted; the proxy forwards `raw_path`.
+        """
+        path: str = scope["path"]
+        if scope["method"] not in PUBLIC_METHODS:
+            response = problem_response(
+                405,
+                slug="method-not-allowed",
+                detail="Public paths are read-only: use GET or HEAD.",
+                instance=path,
+                headers={"Allow": "GET, HEAD"},
+            )
+            await response(scope, receive, send)
+            return
+        if _has_dot_segments(scope["raw_path"]):
+            # The proxy would resolve them (`/v1/calendar/../../healthz` is `/healthz`): never leave the
+            # public collection without a credential.
+            response = problem_response(404, slug="not-found", detail="No such path.", instance=path)
+            await response(scope, receive, send)
+            return
+        client = scope.get("client")
+        decision = await self.limiter.take(address_key(client[0] if client else "unknown"), self.public_limit)
+        limit_headers = decision.headers()
+        if not decision.allowed:
+            await _rate_limited(decision, limit_headers, scope, receive, send)
+            return
+        service = owner_of(path)
+        assert service is not None, "every public collection is owned by a service (gateway.routes)"
+        await forward(self.pool, service, scope, receive, send, identity=None, extra_headers=limit_headers)
 
     async def _checked_json(self, scope: Scope, receive: Receive, send: Send) -> tuple[bytes, bool]:
         """Read a JSON body and refuse it (answering the problem) when too slow or nested too deep."""
@@ -222,6 +261,30 @@ class Gateway:
                 return grant, "The access token is not valid (malformed, expired or revoked)."
             return None, "Use `Authorization: Bearer <access token>` or `X-API-Key`."
         return None, "Authenticate with an API key (`X-API-Key`) or an OAuth access token (Bearer)."
+
+
+def _with_secret_redacted(scope: Scope) -> Scope:
+    """The scope of a public request as the middleware sees it: `path` without the secret (it is what the
+    access log and problem `instance`s show); `raw_path`, which the proxy forwards, keeps it."""
+    path: str = scope["path"]
+    return {**scope, "path": redacted(path), "raw_path": scope.get("raw_path") or path.encode()}
+
+
+def _has_dot_segments(raw_path: bytes) -> bool:
+    return any(segment in (b".", b"..") for segment in raw_path.split(b"/"))
+
+
+async def _rate_limited(
+    decision: Decision, limit_headers: list[tuple[bytes, bytes]], scope: Scope, receive: Receive, send: Send
+) -> None:
+    response = problem_response(
+        429,
+        slug="rate-limited",
+        detail=f"Rate limit exceeded; retry after {decision.retry_after} s.",
+        instance=scope["path"],
+    )
+    response.raw_headers.extend(limit_headers)
+    await response(scope, receive, send)
 
 
 async def _unauthorized(detail: str, scope: Scope, receive: Receive, send: Send) -> None:

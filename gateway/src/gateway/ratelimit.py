@@ -10,6 +10,9 @@ falls back to its own bucket (limits then hold per replica) rather than refusing
 Headers follow draft-ietf-httpapi-ratelimit-headers (structured fields): `RateLimit-Policy:
 "client";q=<burst>;w=<seconds to refill the burst>` and `RateLimit: "client";r=<remaining>;t=<seconds until
 the bucket is full again>`; a 429 also carries `Retry-After` (seconds until one token is available).
+
+Requests without a credential to public collections (secret-URL feeds) take tokens from a bucket per
+client address instead (`address_key`), under the policy name `"address"`.
 """
 
 import asyncio
@@ -27,6 +30,14 @@ from redis.exceptions import NoScriptError
 logger = logging.getLogger("gateway.ratelimit")
 
 POLICY_NAME = "client"
+ADDRESS_POLICY_NAME = "address"
+# Fixed for good: every replica must derive the same key from the same address.
+_ADDRESS_NAMESPACE = uuid.UUID("0199a3c2-6f10-7c1e-9d3a-5a1e0ca1e4d0")
+
+
+def address_key(address: str) -> uuid.UUID:
+    """The bucket key of a client address: a name-based UUID, so it never collides with a client id."""
+    return uuid.uuid5(_ADDRESS_NAMESPACE, address)
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,6 +46,7 @@ class RateLimit:
 
     rate_per_minute: int
     burst: int
+    policy: str = POLICY_NAME  # the name in the RateLimit headers
 
     @property
     def per_second(self) -> float:
@@ -45,7 +57,7 @@ class RateLimit:
     def policy_header(self) -> bytes:
         """The `RateLimit-Policy` value: the burst, over the seconds it takes to refill."""
         window = max(1, math.ceil(self.burst / self.per_second))
-        return f'"{POLICY_NAME}";q={self.burst};w={window}'.encode()
+        return f'"{self.policy}";q={self.burst};w={window}'.encode()
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,7 +89,7 @@ class Decision:
         """`RateLimit-Policy` and `RateLimit` (and `Retry-After` when refused)."""
         result = [
             (b"ratelimit-policy", self.limit.policy_header),
-            (b"ratelimit", f'"{POLICY_NAME}";r={self.remaining};t={self.reset_seconds}'.encode()),
+            (b"ratelimit", f'"{self.limit.policy}";r={self.remaining};t={self.reset_seconds}'.encode()),
         ]
         if not self.allowed:
             result.append((b"retry-after", str(self.retry_after).encode()))

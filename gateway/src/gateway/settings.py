@@ -43,6 +43,15 @@ class GatewaySettings(ComponentSettings):
     access_token_ttl: int = Field(default=900, description="Lifetime of OAuth access tokens.")
     default_rate_per_minute: int = Field(default=600, description="Rate limit of new clients (per minute).")
     default_burst: int = Field(default=100, description="Burst of new clients (requests at once).")
+    public_rate_per_minute: int = Field(
+        default=120,
+        gt=0,
+        description="Rate limit per client address of requests without a credential to public collections "
+        "(secret-URL calendar feeds), per minute.",
+    )
+    public_burst: int = Field(
+        default=30, gt=0, description="Burst per client address on public collections (requests at once)."
+    )
     connect_timeout: float = Field(default=1.0, description="Seconds to open a connection to a service.")
     read_timeout: float = Field(default=30.0, description="Seconds to wait for a service's next bytes.")
     body_timeout: float = Field(default=15.0, description="Seconds a client may take to send its body.")

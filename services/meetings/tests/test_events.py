@@ -79,3 +79,22 @@ async def test_bad_input_is_a_422_problem(client: httpx.AsyncClient) -> None:
     zone = await client.post("/v1/events", json=event_body(time_zone="Mars/Olympus"))
     assert zone.status_code == 422
     assert zone.headers["content-type"].startswith("application/problem+json")
+
+
+async def test_raising_the_capacity_promotes_the_waiting_list_in_order(
+    client: httpx.AsyncClient, companies: Companies
+) -> None:
+    event = await create_event(client, capacity=1)
+    company = companies.create("JP")
+    people = []
+    for name in ("First", "Second", "Third"):
+        body = {"company_id": str(company), "name": {"en": name}}
+        response = await client.post(f"/v1/events/{event['id']}/registrations", json=body)
+        assert response.status_code == 201, response.text
+        people.append(response.json())
+    assert [person["status"] for person in people] == ["confirmed", "waitlisted", "waitlisted"]
+    raised = await client.patch(f"/v1/events/{event['id']}", json={"capacity": 2})
+    assert raised.json()["confirmed_registrations"] == 2
+    second = await client.get(f"/v1/events/{event['id']}/registrations/{people[1]['id']}")
+    third = await client.get(f"/v1/events/{event['id']}/registrations/{people[2]['id']}")
+    assert (second.json()["status"], third.json()["status"]) == ("confirmed", "waitlisted")

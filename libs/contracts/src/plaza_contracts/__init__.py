@@ -11,6 +11,7 @@ from plaza_contracts.pagination import (
     Page,
     query_fingerprint,
 )
+from plaza_contracts.patch import NOT_NULL
 from plaza_contracts.problem import PROBLEM_MEDIA_TYPE, FieldError, Problem, problem_type
 from plaza_contracts.refs import (
     MAX_REF_LOOKUP_IDS,
@@ -40,6 +41,7 @@ __all__ = [
     "LANGUAGES",
     "MAX_PAGE_LIMIT",
     "MAX_REF_LOOKUP_IDS",
+    "NOT_NULL",
     "PROBLEM_MEDIA_TYPE",
     "CompanyRef",
     "CompanyRefLookup",

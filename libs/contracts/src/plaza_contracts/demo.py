@@ -39,3 +39,6 @@ DEMO_COMPANIES: dict[str, uuid.UUID] = {
 }
 """Registry demo key → id of the companies, university and start-ups of the 2025 plaza (a registry test pins
 them): the meetings and investment demo data and request examples name them."""
+
+DEMO_EVENT_ID = uuid.UUID("01995a1e-ec00-7e00-8000-000000000e01")
+"""The meetings service's demo event: the 2025 Korea–Japan Next-Generation Battery Plaza."""

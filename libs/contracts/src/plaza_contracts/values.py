@@ -6,7 +6,16 @@ from decimal import Decimal
 from functools import lru_cache
 from typing import Annotated, Self
 
-from pydantic import AfterValidator, AwareDatetime, Field, PlainSerializer, StringConstraints, model_validator
+from pydantic import (
+    AfterValidator,
+    AwareDatetime,
+    BeforeValidator,
+    Field,
+    PlainSerializer,
+    StringConstraints,
+    WithJsonSchema,
+    model_validator,
+)
 
 from plaza_contracts.base import InputModel
 from plaza_contracts.iso_codes import COUNTRY_CODES, CURRENCY_CODES, CURRENCY_MINOR_UNITS
@@ -71,12 +80,32 @@ def minor_units(currency: str) -> int:
     return CURRENCY_MINOR_UNITS.get(currency, 2)
 
 
+def _decimal_string(value: object) -> object:
+    # A JSON number has already lost digits (0.1 is not 1/10 in binary), so only strings are exact.
+    if isinstance(value, int | float):
+        raise ValueError('send the amount as a decimal string, e.g. "1500000000"')
+    return value
+
+
+DECIMAL_AMOUNT_PATTERN = r"^[+-]?[0-9]{1,16}(\.[0-9]{1,4})?$"
+
+
 class Money(InputModel):
     """An exact amount in a currency; amounts travel as decimal strings so no precision is lost."""
 
     amount: Annotated[
         Decimal,
-        Field(max_digits=20, decimal_places=4, description="Decimal amount.", examples=["1500000000"]),
+        BeforeValidator(_decimal_string),
+        Field(max_digits=20, decimal_places=4),
+        WithJsonSchema(
+            {
+                "type": "string",
+                "pattern": DECIMAL_AMOUNT_PATTERN,
+                "description": "Decimal amount as a string (at most 16 digits before the point and 4 after; "
+                "no more decimals than the currency has: none for JPY and KRW, two for USD and EUR).",
+                "examples": ["1500000000"],
+            }
+        ),
     ]
     currency: CurrencyCode
 
@@ -93,8 +122,16 @@ def _to_utc(value: datetime) -> datetime:
     return value.astimezone(UTC)
 
 
+def _rfc3339_text(value: object) -> object:
+    # pydantic would read a number as Unix time; the document promises an RFC 3339 string.
+    if isinstance(value, int | float):
+        raise ValueError("send an RFC 3339 timestamp with an offset, e.g. 2025-09-18T10:00:00+09:00")
+    return value
+
+
 UtcDateTime = Annotated[
     AwareDatetime,
+    BeforeValidator(_rfc3339_text),
     AfterValidator(_to_utc),
     PlainSerializer(lambda v: v.isoformat().replace("+00:00", "Z"), return_type=str, when_used="json"),
     Field(

@@ -10,6 +10,7 @@ import time
 from pathlib import Path
 from types import FrameType
 
+from plaza_contracts.demo import DEMO_COMPANIES, DEMO_EVENT_ID
 from plaza_dev.embedded_pg import EmbeddedPostgres
 from plaza_dev.stack import Stack
 from plaza_kit.catalogue import SERVICES
@@ -91,6 +92,11 @@ Plaza is running.
   Demo clients (keys are stable while .plaza/keys/demo-seed is kept; delete it for new ones):
 {clients}
   Try:       curl -s -H 'X-API-Key: {stack.key("kotra")}' '{url}/v1/companies?country=KR&limit=5'
+  The plaza: curl -s -H 'X-API-Key: {stack.key("kotra")}' '{url}/v1/meetings?event_id={DEMO_EVENT_ID}'
+  Calendar:  a company's feed (the answer's "url" opens in any calendar app, no key needed):
+             curl -s -X POST -H 'X-API-Key: {stack.key("kotra")}' -H 'Content-Type: application/json' \
+                  -d '{{"company_id": "{DEMO_COMPANIES["hanbit-materials"]}"}}' \
+                  '{url}/v1/events/{DEMO_EVENT_ID}/calendar-feeds'
   Logs:      .plaza/logs/
 Press Ctrl-C to stop everything.
 """,

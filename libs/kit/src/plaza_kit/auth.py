@@ -10,6 +10,13 @@ of other organisations' private records cannot be probed). An operation bound to
 says so in its OpenAPI document with `openapi_extra=owner_only()` (`x-plaza-ownership: owner`): the
 authorisation-matrix test then expects other organisations to be refused, and fails if they are refused
 without the declaration (see docs/security.md).
+
+A few reads are for clients that cannot send a credential at all (calendar apps subscribing to a feed):
+`secret_url()` declares that the unguessable secret in the path *is* the credential. Such an operation needs
+no identity and documents `security: []` and `x-plaza-access: secret-url` (declare
+`openapi_extra=secret_url_operation()` too; start-up checks both are there); the gateway forwards it without
+a key (its collection is one of the catalogue's `public_collections`). The service must look the secret up
+itself (stored hashed, revocable) and answer 404 for an unknown one.
 """
 
 import uuid
@@ -17,7 +24,7 @@ from typing import Annotated, Any
 
 from fastapi import Depends, FastAPI, Request, Security
 from fastapi.openapi.models import APIKey, APIKeyIn
-from fastapi.routing import APIRoute
+from fastapi.routing import APIRoute, RouteContext, iter_route_contexts
 from fastapi.security import SecurityScopes
 from fastapi.security.base import SecurityBase
 
@@ -28,6 +35,9 @@ from plaza_kit.scopes import Scope
 IDENTITY_SCHEME_NAME = "PlazaIdentity"
 PUBLIC_PATHS = frozenset({"/healthz", "/readyz"})
 OWNERSHIP_EXTENSION = "x-plaza-ownership"
+ACCESS_EXTENSION = "x-plaza-access"
+ACCESS_SECRET_URL = "secret-url"  # noqa: S105 (the name of an access rule, not a secret)
+REDACTED = "{redacted}"
 
 
 class _IdentityHeader(SecurityBase):
@@ -92,6 +102,42 @@ def owner_only() -> dict[str, Any]:
     return {OWNERSHIP_EXTENSION: "owner"}
 
 
+class _SecretInPath:
+    """The dependency behind `secret_url()`: returns the secret path parameter, hidden from the logs.
+
+    The access line of `RequestContextMiddleware` is written from `scope["path"]` when the response is done;
+    the route has matched by now, so the path in the scope is replaced by one with the secret redacted.
+    """
+
+    def __init__(self, parameter: str) -> None:
+        self.parameter = parameter
+
+    async def __call__(self, request: Request) -> str:
+        secret = str(request.path_params.get(self.parameter, ""))
+        path: str = request.scope["path"]
+        if secret:
+            request.scope["path"] = path.replace(secret, REDACTED)
+        return secret
+
+
+def secret_url(parameter: str = "token") -> Any:
+    """A dependency declaring that the path parameter `parameter` is the credential; returns its value.
+
+    No identity is required (an identity sent anyway is ignored). Use it only for reads that must work
+    without a key, and keep the secret long and random: whoever has the URL has the data.
+    """
+    return Depends(_SecretInPath(parameter))
+
+
+def secret_url_operation() -> dict[str, Any]:
+    """`openapi_extra` of a `secret_url()` operation: no security requirement, and the access rule named.
+
+    Declared beside the dependency (as `owner_only()` is) because FastAPI documents an operation from its
+    route's declaration; `assert_every_route_declares_access` fails at start-up when either is missing.
+    """
+    return {"security": [], ACCESS_EXTENSION: ACCESS_SECRET_URL}
+
+
 def ensure_can_write(principal: Principal, owner_organisation_id: uuid.UUID | None, what: str) -> None:
     """Writes to a record are for its owner organisation and for admins."""
     if principal.is_admin or principal.belongs_to(owner_organisation_id):
@@ -105,7 +151,7 @@ def hide_unless_visible(visible: bool, what: str, record_id: uuid.UUID) -> None:
         raise NotFoundError(f"no {what} with id {record_id}")
 
 
-def declared_scopes(route: APIRoute) -> list[str] | None:
+def declared_scopes(route: APIRoute | RouteContext) -> list[str] | None:
     """The scopes a route requires, or None when it declares no rule."""
     for dependency in route.dependant.dependencies:
         if dependency.call is _authorise:
@@ -113,10 +159,38 @@ def declared_scopes(route: APIRoute) -> list[str] | None:
     return None
 
 
+def declared_secret_parameter(route: APIRoute | RouteContext) -> str | None:
+    """The path parameter a `secret_url()` route takes as its credential, or None for other routes."""
+    for dependency in route.dependant.dependencies:
+        if isinstance(dependency.call, _SecretInPath):
+            return dependency.call.parameter
+    return None
+
+
 def assert_every_route_declares_access(app: FastAPI) -> None:
-    """Fail loudly when a route has no access rule (public routes are the health checks only)."""
-    for route in app.routes:
-        if isinstance(route, APIRoute) and route.path not in PUBLIC_PATHS and declared_scopes(route) is None:
-            raise RuntimeError(
-                f"{sorted(route.methods or ())} {route.path} declares no access rule (use requires())"
-            )
+    """Fail loudly when a route has no access rule (public routes are the health checks only).
+
+    A `secret_url()` route must take its secret in its path, declare no scopes, and say so in its
+    document (`openapi_extra=secret_url_operation()`), and only such a route may say so.
+    Included routers are walked too: with the FastAPI we pin, `app.routes` holds one opaque entry per
+    `include_router` (not its routes), so a plain loop over it would check nothing.
+    """
+    for context in iter_route_contexts(app.router.routes):
+        if not isinstance(context.original_route, APIRoute) or context.path in PUBLIC_PATHS:
+            continue
+        where = f"{sorted(context.methods or ())} {context.path}"
+        scopes = declared_scopes(context)
+        secret = declared_secret_parameter(context)
+        documented = (context.openapi_extra or {}).get(ACCESS_EXTENSION) == ACCESS_SECRET_URL
+        if scopes is None and secret is None:
+            raise RuntimeError(f"{where} declares no access rule (use requires())")
+        if secret is None:
+            if documented:
+                raise RuntimeError(f"{where} is documented as a secret URL but does not declare secret_url()")
+            continue
+        if scopes is not None:
+            raise RuntimeError(f"{where} declares both requires() and secret_url(): choose one")
+        if secret not in context.param_convertors:
+            raise RuntimeError(f"{where} declares secret_url({secret!r}) but has no such path parameter")
+        if not documented:
+            raise RuntimeError(f"{where} declares secret_url(): add openapi_extra=secret_url_operation()")

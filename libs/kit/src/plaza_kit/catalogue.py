@@ -24,6 +24,13 @@ class Component:
     collections: tuple[str, ...]  # first path segments after /v1/ that this component answers
     demo_data: str | None = None  # "module:function": function(database_url) loads the demo data
     provisioning: str | None = None  # "module:attribute": the gateway's client provisioning for dev tools
+    # Collections (among `collections`) the gateway forwards without a credential, rate-limited per client
+    # address: their operations declare `secret_url()` (the secret in the path is the credential).
+    public_collections: tuple[str, ...] = ()
+
+    def __post_init__(self) -> None:
+        if not set(self.public_collections) <= set(self.collections):
+            raise ValueError(f"{self.name}: public_collections must be among its collections")
 
     @property
     def schema(self) -> str:
@@ -59,7 +66,14 @@ SERVICES: tuple[Component, ...] = (
         collections=("companies", "organisations", "sectors"),
         demo_data="registry.demo:load_demo_sync",
     ),
-    Component(name="meetings", title="Meetings", default_port=8002, collections=("events", "meetings")),
+    Component(
+        name="meetings",
+        title="Meetings",
+        default_port=8002,
+        collections=("events", "meetings", "calendar"),
+        public_collections=("calendar",),
+        demo_data="meetings.demo:load_demo_sync",
+    ),
     Component(name="investment", title="Investment", default_port=8003, collections=("leads", "deals")),
 )
 """The services behind the gateway, in start order."""

@@ -205,7 +205,8 @@ async def get_meeting(
     """A meeting, optionally locked."""
     query = select(Meeting).where(Meeting.id == meeting_id)
     if for_update:
-        query = query.with_for_update()
+        # populate_existing: a row already in the session is re-read under the lock, not served stale.
+        query = query.with_for_update().execution_options(populate_existing=True)
     return (await session.scalars(query)).first()
 
 

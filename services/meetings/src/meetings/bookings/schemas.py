@@ -76,7 +76,16 @@ class MeetingBook(InputModel):
             raise ValueError("give request_id or the companies, not both")
         return self
 
-    model_config = ConfigDict(json_schema_extra={"examples": [_BOOK_EXAMPLE]})
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [_BOOK_EXAMPLE],
+            # What `_request_or_companies` checks: a request, or an event with both companies.
+            "oneOf": [
+                {"required": ["request_id"]},
+                {"required": ["event_id", "company_a_id", "company_b_id"]},
+            ],
+        }
+    )
 
 
 class MeetingMove(InputModel):

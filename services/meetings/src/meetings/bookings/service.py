@@ -47,6 +47,7 @@ from meetings.events.models import Event
 from meetings.events.service import visible_event
 from meetings.registrations.models import Registration
 from meetings.texts import best_text, local
+from plaza_contracts import uuid7
 from plaza_kit.errors import ConflictError, ForbiddenError, NotFoundError, UnprocessableError
 from plaza_kit.identity import Principal
 
@@ -315,7 +316,8 @@ def _has_free_table(known: Facts, sides: Parties, slot: SlotInfo) -> bool:
 
 
 async def _count(session: AsyncSession, event: Event, sides: Parties) -> None:
-    for company in sides.companies:
+    # In id order: two bookings that share companies lock their quota rows in the same order.
+    for company in sorted(sides.companies):
         if not await repository.count_booking(session, event.id, company, event.default_quota):
             quota = await repository.quota_of(session, event.id, company)
             limit = quota.quota if quota is not None else event.default_quota
@@ -338,12 +340,15 @@ async def book(
     table_id: uuid.UUID | None = None,
     interpreter_id: uuid.UUID | None = None,
     ignore: Holder | None = None,
+    meeting_id: uuid.UUID | None = None,
+    release: Holder | None = None,
 ) -> Meeting:
     """A new meeting in `slot_id`; 409 when a resource is taken, a quota is full or the pair meets already."""
     if await repository.slot_of(session, event.id, slot_id) is None:
         raise UnprocessableError(f"slot_id: no slot {slot_id} at this event")
     now = datetime.now(UTC)
     meeting = Meeting(
+        id=meeting_id or uuid7(),
         event_id=event.id,
         request_id=request_id,
         slot_id=slot_id,
@@ -364,6 +369,10 @@ async def book(
     )
     await _insert_meeting(session, event, meeting, sides)
     await _count(session, event, sides)
+    if release is not None:
+        # After the quota rows, before the claims: every booking takes its row locks in one order (quota
+        # rows, then claims), so bookings, moves and cancellations racing for one slot cannot deadlock.
+        await repository.release(session, release)
     await _place(
         session,
         event,
@@ -470,9 +479,9 @@ async def cancel(
         return meeting
     if meeting.status not in CANCELLABLE:
         raise ConflictError(f"a meeting that is {meeting.status} cannot be cancelled")
-    await repository.release(session, Holder(meeting_id=meeting.id))
-    for company in (meeting.company_a_id, meeting.company_b_id):
+    for company in sorted((meeting.company_a_id, meeting.company_b_id)):  # quota rows first, as bookings do
         await repository.uncount_booking(session, event.id, company)
+    await repository.release(session, Holder(meeting_id=meeting.id))
     meeting.status = MeetingStatus.CANCELLED
     meeting.cancel_reason = reason
     _touch(meeting)

@@ -1,13 +1,23 @@
 """Calendar feeds: secret, revocable URLs (only the token's SHA-256 is stored)."""
 
+import enum
 import uuid
 from datetime import datetime
+from typing import NamedTuple
 
 from sqlalchemy import CheckConstraint, DateTime, ForeignKey, LargeBinary, String, Uuid, func
 from sqlalchemy.orm import Mapped, mapped_column
 
 from meetings.db import Base
+from meetings.events.models import Event
 from plaza_contracts import uuid7
+
+
+class FeedKind(enum.StrEnum):
+    """Whose meetings a feed shows."""
+
+    COMPANY = "company"
+    PERSON = "person"
 
 
 class CalendarFeed(Base):
@@ -32,3 +42,44 @@ class CalendarFeed(Base):
     created_by: Mapped[str] = mapped_column(String(200))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
     revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class FeedMeeting(NamedTuple):
+    """A meeting as a feed shows it: its slot's times, its table and its interpreter's names."""
+
+    id: uuid.UUID
+    status: str
+    sequence: int
+    updated_at: datetime
+    company_a_id: uuid.UUID
+    company_b_id: uuid.UUID
+    starts_at: datetime
+    ends_at: datetime
+    table_name: str | None
+    interpreter_ko: str | None
+    interpreter_ja: str | None
+    interpreter_en: str | None
+
+
+class CompanyNames(NamedTuple):
+    """A company's names as copied at registration to the event."""
+
+    ko: str | None
+    ja: str | None
+    en: str | None
+
+
+class NewFeed(NamedTuple):
+    """A feed just created, and its token (which is never stored, and never shown again)."""
+
+    feed: CalendarFeed
+    token: str
+
+
+class FeedContent(NamedTuple):
+    """What a feed shows: its event, its meetings and the names of the companies in them."""
+
+    feed: CalendarFeed
+    event: Event
+    meetings: list[FeedMeeting]
+    companies: dict[uuid.UUID, CompanyNames]

@@ -13,7 +13,8 @@ async def get(session: AsyncSession, event_id: uuid.UUID, *, for_update: bool = 
     """The event, optionally locked for the rest of the transaction."""
     query = select(Event).where(Event.id == event_id)
     if for_update:
-        query = query.with_for_update()
+        # populate_existing: a row already in the session is re-read under the lock, not served stale.
+        query = query.with_for_update().execution_options(populate_existing=True)
     return (await session.scalars(query)).first()
 
 

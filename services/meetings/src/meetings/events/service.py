@@ -17,6 +17,7 @@ from meetings.events import repository
 from meetings.events.models import Event, EventStatus
 from meetings.events.rules import allowed_after
 from meetings.events.schemas import EventCreate, EventUpdate
+from meetings.registrations.waitlist import promote_waitlisted
 from plaza_kit.client_registry import RegistryClient
 from plaza_kit.concurrency import ensure_matches
 from plaza_kit.errors import ConflictError, NotFoundError, UnprocessableError
@@ -143,6 +144,7 @@ async def update_event(
                 f"capacity: {event.confirmed_count} registrations are confirmed already; cancel some first"
             )
         event.capacity = patch.capacity
+        await promote_waitlisted(session, event)  # more room: the waiting list moves up, in order
     if patch.languages is not None:
         event.languages = list(dict.fromkeys(patch.languages))
     if patch.organiser_ids is not None:

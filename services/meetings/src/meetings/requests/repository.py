@@ -32,7 +32,8 @@ async def get(
     """A request of the event, optionally locked."""
     query = select(MeetingRequest).where(MeetingRequest.id == request_id, MeetingRequest.event_id == event_id)
     if for_update:
-        query = query.with_for_update()
+        # populate_existing: a row already in the session is re-read under the lock, not served stale.
+        query = query.with_for_update().execution_options(populate_existing=True)
     return (await session.scalars(query)).first()
 
 

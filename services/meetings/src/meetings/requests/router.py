@@ -100,7 +100,11 @@ async def list_requests(
 
 
 @router.get(
-    "/{request_id}", operation_id="requests_get", summary="Get a meeting request", responses=NOT_FOUND
+    "/{request_id}",
+    operation_id="requests_get",
+    summary="Get a meeting request",
+    responses=NOT_FOUND,
+    openapi_extra=owner_only(),
 )
 async def get_request(
     event_id: uuid.UUID,

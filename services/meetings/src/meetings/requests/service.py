@@ -24,6 +24,7 @@ from meetings.events.service import organised_event, visible_event
 from meetings.requests import repository
 from meetings.requests.models import MeetingRequest, RequestStatus, RequestView, effective_status
 from meetings.requests.schemas import RequestAccept, RequestCreate
+from plaza_contracts import uuid7
 from plaza_kit.errors import ConflictError, ForbiddenError, NotFoundError, UnprocessableError
 from plaza_kit.identity import Principal
 
@@ -50,9 +51,15 @@ def _writable(event: Event, principal: Principal) -> None:
 
 
 async def create_request(
-    session: AsyncSession, event_id: uuid.UUID, data: RequestCreate, principal: Principal
+    session: AsyncSession,
+    event_id: uuid.UUID,
+    data: RequestCreate,
+    principal: Principal,
+    *,
+    request_id: uuid.UUID | None = None,
 ) -> RequestView:
-    """A new request from the requester company (or an organiser on its behalf)."""
+    """A new request from the requester company (or an organiser on its behalf); `request_id` fixes the id
+    (demo data)."""
     event = await visible_event(session, event_id, principal)
     if not (acts_for(principal, data.requester_company_id) or is_organiser(principal, event)):
         raise ForbiddenError("you may send requests for your own company only (organisers for any)")
@@ -68,6 +75,7 @@ async def create_request(
     now = datetime.now(UTC)
     await _sweep(session, event.id, now)
     request = MeetingRequest(
+        id=request_id or uuid7(),
         event_id=event.id,
         requester_company_id=data.requester_company_id,
         requested_company_id=data.requested_company_id,
@@ -242,6 +250,8 @@ async def accept(
     request_id: uuid.UUID,
     principal: Principal,
     answer: RequestAccept,
+    *,
+    meeting_id: uuid.UUID | None = None,
 ) -> tuple[RequestView, Meeting | None]:
     """Accept; with a slot (given, or the one the request holds) book the meeting in the same transaction:
     it either is booked with its table and interpreter, or nothing changes and the answer is a 409."""
@@ -262,6 +272,7 @@ async def accept(
             principal,
             table_id=answer.table_id,
             interpreter_id=answer.interpreter_id,
+            meeting_id=meeting_id,
         )
     request.status, request.answered_at = RequestStatus.ACCEPTED, now
     request.version += 1
@@ -279,6 +290,7 @@ async def book_request(
     *,
     table_id: uuid.UUID | None = None,
     interpreter_id: uuid.UUID | None = None,
+    meeting_id: uuid.UUID | None = None,
 ) -> Meeting:
     """Book a request's meeting in `slot_id`: its hold is released and the meeting claims the slot."""
     sides = await bookings.parties(
@@ -290,7 +302,6 @@ async def book_request(
         request.requested_people,
     )
     request.requested_people = list(sides.b.people)
-    await bookings_repository.release(session, Holder(request_id=request.id))
     return await bookings.book(
         session,
         event,
@@ -302,6 +313,8 @@ async def book_request(
         request_id=request.id,
         table_id=table_id,
         interpreter_id=interpreter_id,
+        meeting_id=meeting_id,
+        release=Holder(request_id=request.id),  # the request's own hold gives way to the meeting
     )
 
 

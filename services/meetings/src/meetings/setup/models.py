@@ -2,6 +2,7 @@
 
 import uuid
 from datetime import datetime
+from typing import NamedTuple
 
 from sqlalchemy import (
     CheckConstraint,
@@ -18,6 +19,7 @@ from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import Mapped, mapped_column
 
 from meetings.db import Base
+from meetings.registrations.models import Registration
 from plaza_contracts import uuid7
 
 LANGUAGE_PAIRS = ("ko-ja", "ko-en", "ja-en")
@@ -84,3 +86,19 @@ class BlockedSlot(Base):
     company_id: Mapped[uuid.UUID | None] = mapped_column(Uuid)
     reason: Mapped[str | None] = mapped_column(String(300))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+
+
+class InterpreterWithPerson(NamedTuple):
+    """An interpreter and the registration of the person who interprets (name, languages, company)."""
+
+    interpreter: Interpreter
+    person: Registration
+
+
+class BlockedSlotView(NamedTuple):
+    """A blocked slot with its slot's times and, for a person's block, the person's company."""
+
+    blocked: BlockedSlot
+    starts_at: datetime
+    ends_at: datetime
+    person_company_id: uuid.UUID | None

@@ -5,8 +5,8 @@ from typing import Annotated, Any, Literal, Self
 
 from pydantic import ConfigDict, Field, StringConstraints, model_validator
 
-from plaza_contracts import ContractModel, InputModel, UtcDateTime
-from registry.companies.schemas import NOT_NULL, TextsRead
+from plaza_contracts import NOT_NULL, ContractModel, InputModel, UtcDateTime
+from registry.companies.schemas import TextsRead
 
 Title = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
 Phone = Annotated[str, StringConstraints(strip_whitespace=True, pattern=r"^\+?[0-9 ()\-]{6,30}$")]
