@@ -192,9 +192,12 @@ def _environment_problems(name: str, service: Mapping[str, Any], services: Mappi
     for key, value in environment(service).items():
         if settings is not None and key.startswith(prefix):
             field = key[len(prefix) :].lower()
-            if field not in settings.model_fields and key not in UPSTREAM_VARIABLES:
+            calls = {
+                f"{prefix}{service.name.upper()}_URL" for service in SERVICES
+            }  # <SERVICE>_<UPSTREAM>_URL
+            if field not in settings.model_fields and key not in UPSTREAM_VARIABLES | calls:
                 problems.append(f"{name}: {key} is not a setting of {settings.__name__}")
-        upstream = re.fullmatch(r"GATEWAY_([A-Z]+)_URL", key)
+        upstream = re.fullmatch(r"[A-Z]+_([A-Z]+)_URL", key)
         if upstream and upstream.group(1).lower() in SETTINGS:
             target = upstream.group(1).lower()
             url = urlsplit(value)
@@ -365,6 +368,14 @@ def test_make_keys_writes_a_key_pair_the_services_accept(env_file: Path) -> None
     assert principal == Principal(
         subject="partner", organisation_id=None, scopes=frozenset({"registry:read"})
     )
+    # The meetings service's own key vouches for the meetings service (its calls to the registry).
+    meetings = IdentitySigner(
+        values["MEETINGS_SIGNING_KEY"], kid=values["MEETINGS_SIGNING_KEY_ID"], issuer="plaza-meetings"
+    )
+    caller = Principal(
+        subject="meetings", organisation_id=None, scopes=frozenset({"registry:read"}), kind="service"
+    )
+    assert IdentityVerifier(values["PLAZA_TRUSTED_KEYS"]).verify(meetings.mint(caller)) == caller
 
 
 def test_make_keys_never_overwrites_without_force(env_file: Path) -> None:
@@ -414,7 +425,14 @@ def test_local_defaults_cover_everything_but_the_keys() -> None:
         for match in _VARIABLE.finditer(text)
         if match.group(1) and (match.group(2) or "").endswith("?")
     }
-    assert required == {"PLAZA_TRUSTED_KEYS", "GATEWAY_SIGNING_KEY", "GATEWAY_SIGNING_KEY_ID"}
+    # The keys: the gateway's, and those of services that call others (meetings → registry).
+    assert required == {
+        "PLAZA_TRUSTED_KEYS",
+        "GATEWAY_SIGNING_KEY",
+        "GATEWAY_SIGNING_KEY_ID",
+        "MEETINGS_SIGNING_KEY",
+        "MEETINGS_SIGNING_KEY_ID",
+    }
     with pytest.raises(KeyError, match="make-keys"):
         interpolated_services({})
     services = interpolated_services(dict.fromkeys(required, "x"))
