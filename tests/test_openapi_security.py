@@ -9,7 +9,8 @@ from plaza_dev.stack import Stack
 
 pytestmark = pytest.mark.e2e
 # The token endpoint authenticates the client itself; health checks answer load balancers.
-PUBLIC_OPERATIONS = {"oauth_token", "gateway_healthz", "gateway_readyz"}
+# Public: the token endpoint, health, and the calendar feed whose secret URL is its credential.
+PUBLIC_OPERATIONS = {"oauth_token", "gateway_healthz", "gateway_readyz", "calendar_feed"}
 
 
 def test_every_operation_declares_its_scopes_and_the_partner_schemes(stack: Stack) -> None:
@@ -22,6 +23,8 @@ def test_every_operation_declares_its_scopes_and_the_partner_schemes(stack: Stac
             if "x-required-scopes" not in operation:
                 public.add(operation["operationId"])
                 assert operation["security"] == []
+                if path.startswith("/v1/calendar/"):
+                    assert operation["x-plaza-access"] == "secret-url", path
                 continue
             assert path.startswith("/v1/"), path
             scopes = operation["x-required-scopes"]

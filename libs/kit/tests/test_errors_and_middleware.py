@@ -103,3 +103,13 @@ def test_log_lines_keep_only_whitelisted_fields() -> None:
     assert line["service"] == "kit-test"
     assert "kim@example.kr" not in stream.getvalue()
     assert "plz_secret" not in stream.getvalue()
+
+
+def test_problem_extensions_cannot_overwrite_standard_members() -> None:
+    from plaza_kit.errors import ConflictError
+
+    with pytest.raises(ValueError, match="status"):
+        ConflictError("taken", extensions={"status": "accepted"})
+    assert ConflictError("taken", extensions={"request_status": "accepted"}).extensions == {
+        "request_status": "accepted"
+    }

@@ -130,7 +130,7 @@ async def test_one_open_request_per_pair_and_the_meeting_rule(
     await _request(live_client, plaza, body)
     again = await live_client.post(f"/v1/events/{plaza.event_id}/requests", json=body)
     assert again.status_code == 409
-    assert again.json()["request_id"]
+    assert again.json()["open_request_id"]
     reverse = plaza.request_body(plaza.korean[0], plaza.japanese[0])
     assert (await live_client.post(f"/v1/events/{plaza.event_id}/requests", json=reverse)).status_code == 409
     same_country = plaza.request_body(plaza.korean[1], plaza.korean[0])
@@ -312,6 +312,7 @@ async def test_an_expired_request_cannot_be_accepted_and_releases_its_slot(
     assert read.json()["status"] == "expired"  # no cron job ran
     late = await _accept(live_client, plaza, holding["id"], None)
     assert late.status_code == 409
+    assert (late.json()["status"], late.json()["request_status"]) == (409, "expired")
     other = await _request(live_client, plaza, plaza.request_body(plaza.japanese[1], korean))
     assert (await _accept(live_client, plaza, other["id"], plaza.slots[0])).status_code == 200
 

@@ -70,6 +70,23 @@ async def test_many_accepts_and_moves_at_one_slot_exactly_one_wins(
     await assert_consistent(meetings_engine, plaza.event_id)
 
 
+@pytest.mark.parametrize("round_", range(3))
+async def test_opposite_moves_of_one_firms_meetings_do_not_deadlock(
+    live_client: httpx.AsyncClient, meetings_engine: AsyncEngine, round_: int
+) -> None:
+    plaza = await build_plaza(live_client, meetings_engine, korean=1, japanese=2, slots=3, interpreters=2)
+    korean = plaza.korean[0]
+    first = await _book(live_client, plaza, plaza.japanese[0].id, korean.id, plaza.slots[0])
+    second = await _book(live_client, plaza, plaza.japanese[1].id, korean.id, plaza.slots[1])
+    answers = await asyncio.gather(
+        live_client.post(f"/v1/meetings/{first}/reschedule", json={"slot_id": str(plaza.slots[1])}),
+        live_client.post(f"/v1/meetings/{second}/reschedule", json={"slot_id": str(plaza.slots[0])}),
+    )
+    # Each finds the other's committed claim: two 409s, never a deadlock's 503.
+    assert [answer.status_code for answer in answers] == [409, 409], [answer.text for answer in answers]
+    await assert_consistent(meetings_engine, plaza.event_id)
+
+
 async def test_racing_meetings_of_different_firms_share_one_interpreter_once(
     live_client: httpx.AsyncClient, meetings_engine: AsyncEngine
 ) -> None:

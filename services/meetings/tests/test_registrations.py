@@ -68,7 +68,7 @@ async def dead_registry_client(
 async def test_a_company_registers_its_own_person(
     client: httpx.AsyncClient, companies: Companies, as_org: Any
 ) -> None:
-    company = companies.create("KR", name=f"Hanbit Materials {uuid.uuid4().hex[:8]}")
+    company = companies.create("KR", name=f"Registrations Test Materials {uuid.uuid4().hex[:8]}")
     event = await create_event(client)
     response = await client.post(
         f"/v1/events/{event['id']}/registrations", json=person(company), headers=as_org(company)
@@ -77,7 +77,9 @@ async def test_a_company_registers_its_own_person(
     made = response.json()
     assert response.headers["location"] == f"/v1/events/{event['id']}/registrations/{made['id']}"
     assert made["company"]["id"] == str(company)
-    assert made["company"]["name"]["en"].startswith("Hanbit Materials")  # copied from the registry
+    assert made["company"]["name"]["en"].startswith(
+        "Registrations Test Materials"
+    )  # copied from the registry
     assert made["company"]["country"] == "KR"
     assert made["status"] == "confirmed"
     assert made["waitlist_rank"] is None

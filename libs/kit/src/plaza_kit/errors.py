@@ -80,6 +80,10 @@ def problem_response(
     return JSONResponse(body, status_code=status, media_type=PROBLEM_MEDIA_TYPE, headers=dict(headers or {}))
 
 
+RESERVED_MEMBERS = frozenset({"type", "title", "status", "detail", "instance", "request_id", "errors"})
+"""Members of every problem (RFC 9457 and ours); extensions take other names."""
+
+
 class ServiceError(Exception):
     """Base of every error a service raises on purpose; carries its HTTP status and problem type."""
 
@@ -96,6 +100,10 @@ class ServiceError(Exception):
         headers: Mapping[str, str] | None = None,
     ) -> None:
         super().__init__(detail or self.title)
+        reserved = RESERVED_MEMBERS & set(extensions or {})
+        if reserved:
+            # An extension named like a standard member would overwrite it (a 409 saying "status": "open").
+            raise ValueError(f"problem extensions may not be named {sorted(reserved)}")
         self.detail = detail
         self.errors = errors
         self.extensions = extensions

@@ -136,9 +136,11 @@ def free_placements(
     tables: Sequence[TableInfo],
     interpreters: Sequence[InterpreterInfo],
     busy: Busy,
+    *,
+    any_tables: bool,
 ) -> list[Placement]:
-    """The best placement in every slot that has one, in slot order."""
-    any_tables = bool(tables)
+    """The best placement in every slot that has one, in slot order (`any_tables`: whether the event has
+    tables at all; with none, meetings need none)."""
     best = []
     for slot in slots:
         options = placements_in(slot, a, b, tables, interpreters, busy, any_tables=any_tables)

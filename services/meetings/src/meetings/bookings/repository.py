@@ -99,6 +99,14 @@ async def release(session: AsyncSession, holder: Holder) -> None:
     await session.execute(query)
 
 
+async def release_slot(session: AsyncSession, holder: Holder, slot_id: uuid.UUID) -> None:
+    """Drop a meeting's claims in one slot (the one it moved out of)."""
+    assert holder.meeting_id is not None
+    await session.execute(
+        delete(SlotClaim).where(SlotClaim.meeting_id == holder.meeting_id, SlotClaim.slot_id == slot_id)
+    )
+
+
 async def release_requests(session: AsyncSession, request_ids: Sequence[uuid.UUID]) -> None:
     """Drop the holds of several requests (those a sweep found expired)."""
     if request_ids:
@@ -145,11 +153,14 @@ async def apply_default_quota(session: AsyncSession, event_id: uuid.UUID, quota:
     )
 
 
-async def slots_of(session: AsyncSession, event_id: uuid.UUID) -> Sequence[Slot]:
-    """The event's slot grid, in time order."""
-    return (
-        await session.scalars(select(Slot).where(Slot.event_id == event_id).order_by(Slot.starts_at))
-    ).all()
+async def slots_of(session: AsyncSession, event_id: uuid.UUID) -> list[tuple[uuid.UUID, datetime, datetime]]:
+    """The event's slot grid, in time order: (id, starts_at, ends_at)."""
+    query = (
+        select(Slot.id, Slot.starts_at, Slot.ends_at)
+        .where(Slot.event_id == event_id)
+        .order_by(Slot.starts_at)
+    )
+    return [(row[0], row[1], row[2]) for row in await session.execute(query)]
 
 
 async def slot_of(session: AsyncSession, event_id: uuid.UUID, slot_id: uuid.UUID) -> Slot | None:
@@ -157,23 +168,74 @@ async def slot_of(session: AsyncSession, event_id: uuid.UUID, slot_id: uuid.UUID
     return (await session.scalars(select(Slot).where(Slot.id == slot_id, Slot.event_id == event_id))).first()
 
 
-async def tables_of(session: AsyncSession, event_id: uuid.UUID) -> Sequence[MeetingTable]:
-    """The event's tables, by name."""
-    query = select(MeetingTable).where(MeetingTable.event_id == event_id).order_by(MeetingTable.name)
-    return (await session.scalars(query)).all()
-
-
-async def interpreters_of(
-    session: AsyncSession, event_id: uuid.UUID
-) -> Sequence[tuple[Interpreter, Registration]]:
-    """The event's interpreters whose registration is not cancelled, with their registrations."""
+async def tables_for(
+    session: AsyncSession, event_id: uuid.UUID, companies: Sequence[uuid.UUID]
+) -> tuple[list[tuple[uuid.UUID, str, uuid.UUID | None]], bool]:
+    """The tables a meeting of `companies` could use — theirs and the floating ones — as (id, name,
+    company), by name; and whether the event has any table at all."""
     query = (
-        select(Interpreter, Registration)
+        select(MeetingTable.id, MeetingTable.name, MeetingTable.company_id)
+        .where(
+            MeetingTable.event_id == event_id,
+            or_(MeetingTable.company_id.in_(list(companies)), MeetingTable.company_id.is_(None)),
+        )
+        .order_by(MeetingTable.name)
+    )
+    rows = [(row[0], row[1], row[2]) for row in await session.execute(query)]
+    if rows:
+        return rows, True
+    return rows, bool(await session.scalar(select(exists().where(MeetingTable.event_id == event_id))))
+
+
+async def table_of(
+    session: AsyncSession, event_id: uuid.UUID, table_id: uuid.UUID
+) -> tuple[uuid.UUID, str, uuid.UUID | None] | None:
+    """One table of the event, as (id, name, company)."""
+    query = select(MeetingTable.id, MeetingTable.name, MeetingTable.company_id).where(
+        MeetingTable.id == table_id, MeetingTable.event_id == event_id
+    )
+    row = (await session.execute(query)).first()
+    return (row[0], row[1], row[2]) if row else None
+
+
+InterpreterRow = tuple[uuid.UUID, uuid.UUID, str | None, str | None, str | None, list[str], uuid.UUID | None]
+"""(interpreter id, registration id, name ko, ja, en, language pairs, fixed table)."""
+
+
+async def interpreters_for(
+    session: AsyncSession,
+    event_id: uuid.UUID,
+    *,
+    pairs: Sequence[str] | None = None,
+    table_ids: Sequence[uuid.UUID] = (),
+    interpreter_id: uuid.UUID | None = None,
+) -> list[InterpreterRow]:
+    """Interpreters of the event whose registration is not cancelled: those covering one of `pairs` who are
+    in the pool or fixed to one of `table_ids` — or the one `interpreter_id` names."""
+    query = (
+        select(
+            Interpreter.id,
+            Registration.id,
+            Registration.name_ko,
+            Registration.name_ja,
+            Registration.name_en,
+            Interpreter.language_pairs,
+            Interpreter.table_id,
+        )
         .join(Registration, Registration.id == Interpreter.registration_id)
         .where(Interpreter.event_id == event_id, Registration.status != "cancelled")
         .order_by(Interpreter.id)
     )
-    return [(row[0], row[1]) for row in await session.execute(query)]
+    if interpreter_id is not None:
+        query = query.where(Interpreter.id == interpreter_id)
+    else:
+        query = query.where(
+            Interpreter.language_pairs.overlap(list(pairs or [])),
+            or_(Interpreter.table_id.is_(None), Interpreter.table_id.in_(list(table_ids))),
+        )
+    return [
+        (row[0], row[1], row[2], row[3], row[4], list(row[5]), row[6]) for row in await session.execute(query)
+    ]
 
 
 async def registrations(

@@ -27,6 +27,7 @@ from meetings.bookings.availability import (
     SlotInfo,
     TableInfo,
     free_placements,
+    needs_interpreter,
     placements_in,
 )
 from meetings.bookings.errors import slot_taken
@@ -74,6 +75,7 @@ class Facts:
     tables: list[TableInfo]
     interpreters: list[InterpreterInfo]
     busy: Busy
+    any_tables: bool  # whether the event has tables at all (with none, meetings need none)
 
 
 @dataclass(frozen=True)
@@ -134,23 +136,52 @@ async def parties(
     return Parties(a, b, country_a, country_b)
 
 
-async def facts(session: AsyncSession, event: Event, sides: Parties, ignore: Holder | None) -> Facts:
-    """The grid and what is taken, for the two sides' people, the tables and the interpreters."""
-    slots = [
-        SlotInfo(slot.id, slot.starts_at, slot.ends_at)
-        for slot in await repository.slots_of(session, event.id)
-    ]
-    tables = [TableInfo(t.id, t.name, t.company_id) for t in await repository.tables_of(session, event.id)]
-    interpreters = [
-        InterpreterInfo(
-            interpreter.id,
-            person.id,
-            best_text(person.name_ko, person.name_ja, person.name_en, "en"),
-            frozenset(interpreter.language_pairs),
-            interpreter.table_id,
+def _pairs(a: Side, b: Side) -> list[str]:
+    """Every language pair (both spellings) that would let an interpreter serve the two sides."""
+    return sorted(
+        {f"{x}-{y}" for x in a.languages for y in b.languages}
+        | {f"{y}-{x}" for x in a.languages for y in b.languages}
+    )
+
+
+def _interpreter(row: repository.InterpreterRow) -> InterpreterInfo:
+    interpreter_id, person, ko, ja, en, pairs, table = row
+    return InterpreterInfo(interpreter_id, person, best_text(ko, ja, en, "en"), frozenset(pairs), table)
+
+
+async def facts(
+    session: AsyncSession,
+    event: Event,
+    sides: Parties,
+    ignore: Holder | None,
+    *,
+    table_id: uuid.UUID | None = None,
+    interpreter_id: uuid.UUID | None = None,
+) -> Facts:
+    """What a placement of this pair depends on, and nothing more: the grid, the tables it may use (its
+    own and the floating ones, or the one an organiser names), the interpreters who could serve it (when
+    the sides share no language), and which of those and of its people and companies are taken."""
+    slots = [SlotInfo(*row) for row in await repository.slots_of(session, event.id)]
+    rows, any_tables = await repository.tables_for(session, event.id, sides.companies)
+    if table_id is not None and all(row[0] != table_id for row in rows):
+        named = await repository.table_of(session, event.id, table_id)
+        if named is None:
+            raise UnprocessableError(f"table_id: no table {table_id} at this event")
+        rows.append(named)
+    tables = [TableInfo(*row) for row in rows]
+    interpreters: list[InterpreterInfo] = []
+    if interpreter_id is not None:
+        interpreters = [
+            _interpreter(row)
+            for row in await repository.interpreters_for(session, event.id, interpreter_id=interpreter_id)
+        ]
+        if not interpreters:
+            raise UnprocessableError(f"interpreter_id: no interpreter {interpreter_id} at this event")
+    elif needs_interpreter(sides.a, sides.b):
+        covering = await repository.interpreters_for(
+            session, event.id, pairs=_pairs(sides.a, sides.b), table_ids=[t.id for t in tables]
         )
-        for interpreter, person in await repository.interpreters_of(session, event.id)
-    ]
+        interpreters = [_interpreter(row) for row in covering]
     people = [*sides.a.people, *sides.b.people, *(i.registration_id for i in interpreters)]
     busy = Busy(
         people=frozenset(
@@ -165,7 +196,7 @@ async def facts(session: AsyncSession, event: Event, sides: Parties, ignore: Hol
             )
         ),
     )
-    return Facts(slots, tables, interpreters, busy)
+    return Facts(slots, tables, interpreters, busy, any_tables)
 
 
 def describe(placement: Placement, event: Event) -> dict[str, Any]:
@@ -185,7 +216,15 @@ def describe(placement: Placement, event: Event) -> dict[str, Any]:
 
 def next_free(known: Facts, sides: Parties, after: SlotInfo, event: Event) -> list[dict[str, Any]]:
     """The free slots after `after` (then the earlier ones), as offered with a 409."""
-    free = free_placements(known.slots, sides.a, sides.b, known.tables, known.interpreters, known.busy)
+    free = free_placements(
+        known.slots,
+        sides.a,
+        sides.b,
+        known.tables,
+        known.interpreters,
+        known.busy,
+        any_tables=known.any_tables,
+    )
     later = [p for p in free if p.slot.starts_at > after.starts_at]
     earlier = [p for p in free if p.slot.starts_at < after.starts_at]
     return [describe(p, event) for p in (later + earlier)[:NEXT_FREE_OFFERED]]
@@ -196,7 +235,15 @@ async def available(
 ) -> list[Placement]:
     """Every slot where the meeting could go now, with the table and interpreter it would get."""
     known = await facts(session, event, sides, ignore)
-    return free_placements(known.slots, sides.a, sides.b, known.tables, known.interpreters, known.busy)
+    return free_placements(
+        known.slots,
+        sides.a,
+        sides.b,
+        known.tables,
+        known.interpreters,
+        known.busy,
+        any_tables=known.any_tables,
+    )
 
 
 def _claims(slot_id: uuid.UUID, sides: Parties, placement: Placement) -> list[Claim]:
@@ -231,21 +278,20 @@ def _choices(
     table_id: uuid.UUID | None,
     interpreter_id: uuid.UUID | None,
 ) -> list[Placement]:
+    """The placements to try in `slot`, best first; an organiser's table or interpreter narrows them (the
+    rules still hold: a meeting that needs an interpreter gets one who covers its languages)."""
     options = placements_in(
-        slot, sides.a, sides.b, known.tables, known.interpreters, known.busy, any_tables=bool(known.tables)
+        slot, sides.a, sides.b, known.tables, known.interpreters, known.busy, any_tables=known.any_tables
     )
     if table_id is not None:
-        table = next((t for t in known.tables if t.id == table_id), None)
-        if table is None:
-            raise UnprocessableError(f"table_id: no table {table_id} at this event")
-        options = [p for p in options if p.table == table] or [Placement(slot, table, None)]
+        options = [p for p in options if p.table is not None and p.table.id == table_id]
     if interpreter_id is not None:
-        interpreter = next((i for i in known.interpreters if i.id == interpreter_id), None)
-        if interpreter is None:
-            raise UnprocessableError(f"interpreter_id: no interpreter {interpreter_id} at this event")
-        options = [Placement(slot, p.table, interpreter) for p in options[:1]] or [
-            Placement(slot, None, interpreter)
-        ]
+        if needs_interpreter(sides.a, sides.b):
+            options = [p for p in options if p.interpreter is not None and p.interpreter.id == interpreter_id]
+        else:  # not needed, but asked for: it comes along when free
+            forced = next(i for i in known.interpreters if i.id == interpreter_id)
+            free = (slot.id, forced.registration_id) not in known.busy.people
+            options = [Placement(p.slot, p.table, forced) for p in options] if free else []
     return options
 
 
@@ -266,7 +312,7 @@ async def _place(
         raise UnprocessableError(f"slot_id: no slot {slot_id} at this event")
     slot = SlotInfo(slot_row.id, slot_row.starts_at, slot_row.ends_at)
     holder = Holder(meeting_id=meeting.id)
-    known = await facts(session, event, sides, ignore)
+    known = await facts(session, event, sides, ignore, table_id=table_id, interpreter_id=interpreter_id)
     options = _choices(known, sides, slot, table_id, interpreter_id)
     last_taken: list[TakenClaim] = []
     for placement in options:
@@ -293,9 +339,7 @@ async def _place(
     await probe.rollback()
     if taken:
         raise slot_taken(taken, roles=_roles(sides, known), next_free_slots=offered)
-    missing = "an interpreter" if known.tables and _has_free_table(known, sides, slot) else "a table"
-    if not known.tables:
-        missing = "an interpreter"
+    missing = "an interpreter" if not known.any_tables or _has_free_table(known, sides, slot) else "a table"
     raise ResourceShortageError(
         f"the companies are free in that slot but {missing} is not",
         extensions={"missing": missing.split()[-1], "next_free_slots": offered},
@@ -453,7 +497,11 @@ async def reschedule(
         raise ConflictError(f"a meeting that is {meeting.status} cannot be moved")
     sides = await sides_of(session, event, meeting)
     holder = Holder(meeting_id=meeting.id)
-    await repository.release(session, holder)
+    old_slot = meeting.slot_id
+    if slot_id == old_slot:  # another table or interpreter in the same slot: its own claims make way
+        await repository.release(session, holder)
+    # Another slot: claim it first and let the old one go after. Two moves in opposite directions then
+    # find each other's committed claims (a 409 each) instead of waiting on each other's deletes.
     await _place(
         session,
         event,
@@ -464,6 +512,8 @@ async def reschedule(
         interpreter_id=interpreter_id,
         ignore=holder,
     )
+    if slot_id != old_slot:
+        await repository.release_slot(session, holder, old_slot)
     _touch(meeting)
     await session.flush()
     return meeting

@@ -115,7 +115,7 @@ async def _insert(session: AsyncSession, event: Event, request: MeetingRequest) 
         )
         raise ConflictError(
             "an open request between these two companies exists already",
-            extensions={"request_id": str(existing.id) if existing else None},
+            extensions={"open_request_id": str(existing.id) if existing else None},
         ) from None
     await savepoint.commit()
 
@@ -208,7 +208,7 @@ async def _open_for_answer(
     await _sweep(session, event.id, now)
     status = effective_status(request, now)
     if status != RequestStatus.REQUESTED:
-        raise ConflictError(f"the request is {status}", extensions={"status": str(status)})
+        raise ConflictError(f"the request is {status}", extensions={"request_status": str(status)})
     return request, event, now
 
 
@@ -336,7 +336,7 @@ async def schedule_accepted(
     await _sweep(session, event.id, now)
     status = effective_status(request, now)
     if status not in (RequestStatus.REQUESTED, RequestStatus.ACCEPTED):
-        raise ConflictError(f"the request is {status}", extensions={"status": str(status)})
+        raise ConflictError(f"the request is {status}", extensions={"request_status": str(status)})
     if (await repository.meetings_of(session, [request.id])).get(request.id):
         raise ConflictError("this request is booked already")
     meeting = await book_request(
