@@ -17,9 +17,12 @@ class Companies:
 
     def __init__(self, registry_url: str, identities: Identities) -> None:
         self.url = registry_url
-        self.headers = identities.headers(
-            Scope.REGISTRY_READ, Scope.REGISTRY_WRITE, organisation_id=ORGANISER
-        )
+        self.identities = identities
+
+    @property
+    def headers(self) -> dict[str, str]:
+        """A fresh identity (tokens live a minute; the fixture lives the whole run)."""
+        return self.identities.headers(Scope.REGISTRY_READ, Scope.REGISTRY_WRITE, organisation_id=ORGANISER)
 
     def create(self, country: str = "KR", *, kind: str = "company", name: str | None = None) -> uuid.UUID:
         """A new registry body in `country`; its id."""

@@ -12,9 +12,11 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import httpx
+from sqlalchemy import update
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
 from meetings.agenda.models import AgendaSession, Slot
+from meetings.events.models import Event
 from meetings.registrations.models import Registration
 from meetings.setup.models import Interpreter, MeetingTable
 
@@ -149,5 +151,7 @@ async def build_plaza(
             )
             session.add(interpreter)
             plaza.interpreters.append((interpreter.id, person.id))
+        people = len(plaza.korean) + len(plaza.japanese) + len(plaza.interpreters)
+        await session.execute(update(Event).where(Event.id == event_id).values(confirmed_count=people))
         await session.commit()
     return plaza

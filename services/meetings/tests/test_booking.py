@@ -10,6 +10,8 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from meetings.integrity import assert_consistent
+
 from .plaza import Plaza, build_plaza
 
 
@@ -352,3 +354,112 @@ async def test_organisers_book_directly_and_list_meetings_in_time_order(
         "/v1/meetings", params={"event_id": str(plaza.event_id)}, headers=as_org(uuid.uuid4())
     )
     assert nobody.json()["items"] == []
+
+
+async def _expire(engine: AsyncEngine, request_id: str) -> None:
+    async with engine.begin() as connection:
+        await connection.execute(
+            text("UPDATE meetings.meeting_request SET expires_at = :past WHERE id = :id"),
+            {"past": datetime.now(UTC) - timedelta(minutes=1), "id": uuid.UUID(request_id)},
+        )
+
+
+async def test_an_expired_hold_never_blocks_a_slot_even_unswept(
+    live_client: httpx.AsyncClient, plaza: Plaza, meetings_engine: AsyncEngine
+) -> None:
+    korean = plaza.korean[0]
+    holding = await _request(
+        live_client,
+        plaza,
+        plaza.request_body(plaza.japanese[0], korean, proposed_slot_id=str(plaza.slots[0])),
+    )
+    await _expire(meetings_engine, holding["id"])
+    other = await _request(live_client, plaza, plaza.request_body(plaza.japanese[1], korean))
+    free = (
+        await live_client.get(f"/v1/events/{plaza.event_id}/requests/{other['id']}/available-slots")
+    ).json()
+    assert free["items"][0]["slot_id"] == str(plaza.slots[0])
+    body = {"event_id": str(plaza.event_id), "company_a_id": str(plaza.japanese[2].id),
+            "company_b_id": str(korean.id), "slot_id": str(plaza.slots[0])}  # fmt: skip
+    booked = await live_client.post("/v1/meetings", json=body)  # a path that sweeps nothing
+    assert booked.status_code == 201, booked.text
+    assert (await live_client.get(f"/v1/events/{plaza.event_id}/requests/{holding['id']}")).json()[
+        "status"
+    ] == "expired"
+
+
+async def test_an_unknown_proposed_slot_is_422(live_client: httpx.AsyncClient, plaza: Plaza) -> None:
+    body = plaza.request_body(plaza.japanese[0], plaza.korean[0], proposed_slot_id=str(uuid.uuid4()))
+    refused = await live_client.post(f"/v1/events/{plaza.event_id}/requests", json=body)
+    assert refused.status_code == 422
+    assert "proposed_slot_id" in refused.json()["detail"]
+
+
+async def test_a_company_that_loses_a_slot_does_not_learn_whose_meeting_holds_it(
+    live_client: httpx.AsyncClient, plaza: Plaza, as_org: Any
+) -> None:
+    korean = plaza.korean[0]
+    first = await _request(live_client, plaza, plaza.request_body(plaza.japanese[0], korean))
+    second = await _request(live_client, plaza, plaza.request_body(plaza.japanese[1], korean))
+    assert (await _accept(live_client, plaza, first["id"], plaza.slots[0])).status_code == 200
+    lost = await live_client.post(
+        f"/v1/events/{plaza.event_id}/requests/{second['id']}/accept",
+        json={"slot_id": str(plaza.slots[0])},
+        headers=as_org(korean.id),
+    )
+    assert lost.status_code == 409
+    assert {item["held_by"]["kind"] for item in lost.json()["taken"]} == {"busy"}
+
+
+async def test_an_organiser_may_put_a_meeting_at_a_floating_table(
+    live_client: httpx.AsyncClient, meetings_engine: AsyncEngine
+) -> None:
+    plaza = await build_plaza(live_client, meetings_engine, floating_tables=1)
+    request = await _request(live_client, plaza, plaza.request_body(plaza.japanese[0], plaza.korean[0]))
+    floating = str(plaza.floating_tables[0])
+    accepted = await _accept(live_client, plaza, request["id"], plaza.slots[0], table_id=floating)
+    assert accepted.status_code == 200, accepted.text
+    assert accepted.json()["meeting"]["table"]["id"] == floating
+    assert accepted.json()["meeting"]["interpreter"] is not None  # the rules still hold
+
+
+async def test_lowering_the_default_quota_below_what_is_booked_is_409(
+    live_client: httpx.AsyncClient, plaza: Plaza
+) -> None:
+    for index in (0, 1):
+        request = await _request(
+            live_client, plaza, plaza.request_body(plaza.japanese[index], plaza.korean[0])
+        )
+        assert (await _accept(live_client, plaza, request["id"], plaza.slots[index])).status_code == 200
+    lowered = await live_client.patch(f"/v1/events/{plaza.event_id}", json={"b2b": {"default_quota": 1}})
+    assert lowered.status_code == 409
+    assert lowered.json()["company_id"] == str(plaza.korean[0].id)
+    assert (await live_client.get(f"/v1/events/{plaza.event_id}")).json()["b2b"]["default_quota"] is None
+
+
+async def test_a_cancelled_registration_leaves_its_meetings_and_requests(
+    live_client: httpx.AsyncClient, plaza: Plaza, meetings_engine: AsyncEngine
+) -> None:
+    korean, buyer, other = plaza.korean[0], plaza.japanese[0], plaza.japanese[1]
+    booked = await _request(live_client, plaza, plaza.request_body(buyer, korean))
+    meeting = (await _accept(live_client, plaza, booked["id"], plaza.slots[0])).json()["meeting"]
+    holding = await _request(
+        live_client, plaza, plaza.request_body(buyer, plaza.korean[1], proposed_slot_id=str(plaza.slots[1]))
+    )
+    interpreted = await _request(live_client, plaza, plaza.request_body(other, korean))
+    with_interpreter = (await _accept(live_client, plaza, interpreted["id"], plaza.slots[2])).json()[
+        "meeting"
+    ]
+    cancelled = await live_client.post(
+        f"/v1/events/{plaza.event_id}/registrations/{buyer.people[0]}/cancel", json={}
+    )
+    assert cancelled.status_code == 200, cancelled.text
+    gone = (await live_client.get(f"/v1/meetings/{meeting['id']}")).json()
+    assert (gone["status"], gone["sequence"]) == ("cancelled", 1)  # its only buyer left
+    withdrawn = (await live_client.get(f"/v1/events/{plaza.event_id}/requests/{holding['id']}")).json()
+    assert withdrawn["status"] == "withdrawn"
+    interpreter_person = plaza.interpreters[0][1]
+    await live_client.post(f"/v1/events/{plaza.event_id}/registrations/{interpreter_person}/cancel", json={})
+    kept = (await live_client.get(f"/v1/meetings/{with_interpreter['id']}")).json()
+    assert (kept["status"], kept["interpreter"]) == ("scheduled", None)
+    await assert_consistent(meetings_engine, plaza.event_id)

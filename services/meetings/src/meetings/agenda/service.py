@@ -161,19 +161,25 @@ async def _claim_new_slots(session: AsyncSession, event_id: uuid.UUID, slots: Se
             held = {item.claim for item in taken}
             rest = [claim for claim in claims if claim not in held]
             if rest and (lost := await bookings.try_claim(session, event_id, rest, holder)):
-                raise slot_taken(lost)
+                raise slot_taken(lost, reveal=True)  # slot-grid changes are the organisers' own
 
 
 async def _claim_for(
-    session: AsyncSession, event_id: uuid.UUID, row: AgendaSession, registration_id: uuid.UUID
+    session: AsyncSession,
+    event_id: uuid.UUID,
+    row: AgendaSession,
+    registration_id: uuid.UUID,
+    *,
+    reveal: bool = True,
 ) -> None:
-    """The person attending `row` claims every slot it overlaps; a taken one is the 409 naming it."""
+    """The person attending `row` claims every slot it overlaps; a taken one is the 409 naming it (and,
+    for organisers — `reveal` — what holds it)."""
     slots = await repository.slots_overlapping(session, event_id, row.starts_at, row.ends_at)
     claims = [Claim(slot.id, ResourceKind.PERSON, registration_id) for slot in slots]
     holder = Holder(session_id=row.id, attendee_id=registration_id)
     taken = await bookings.try_claim(session, event_id, claims, holder)
     if taken:
-        raise slot_taken(taken, roles={registration_id: "person"})
+        raise slot_taken(taken, roles={registration_id: "person"}, reveal=reveal)
 
 
 async def create_session(
@@ -351,7 +357,7 @@ async def add_attendee(
     )
     session.add(attendance)
     await _flush_session(session, row.room)
-    await _claim_for(session, event.id, row, registration.id)
+    await _claim_for(session, event.id, row, registration.id, reveal=is_organiser(principal, event))
     return attendance, registration, True
 
 

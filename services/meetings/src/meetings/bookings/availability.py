@@ -100,20 +100,21 @@ def placements_in(
     busy: Busy,
     *,
     any_tables: bool,
+    table_choices: Sequence[TableInfo] | None = None,
 ) -> list[Placement]:
-    """Every way to hold the meeting in `slot`, best first (empty when a party is busy)."""
+    """Every way to hold the meeting in `slot`, best first (empty when a party is busy); `table_choices`
+    replaces the usual tables (an organiser's choice)."""
     people = (*a.people, *b.people)
     if any((slot.id, person) in busy.people for person in people):
         return []
     if (slot.id, a.company_id) in busy.companies or (slot.id, b.company_id) in busy.companies:
         return []
-    table_choices: list[TableInfo | None] = (
-        [table for table in candidate_tables(tables, a, b) if (slot.id, table.id) not in busy.tables]
-        if any_tables
-        else [None]
+    usable = candidate_tables(tables, a, b) if table_choices is None else list(table_choices)
+    free_tables: list[TableInfo | None] = (
+        [table for table in usable if (slot.id, table.id) not in busy.tables] if any_tables else [None]
     )
     if not needs_interpreter(a, b):
-        return [Placement(slot, table, None) for table in table_choices]
+        return [Placement(slot, table, None) for table in free_tables]
     able = [
         interpreter
         for interpreter in interpreters
@@ -122,7 +123,7 @@ def placements_in(
         and interpreter.registration_id not in people
     ]
     found: list[Placement] = []
-    for table in table_choices:
+    for table in free_tables:
         at_table = [i for i in able if table is not None and i.table_id == table.id]
         pool = [i for i in able if i.table_id is None]
         found.extend(Placement(slot, table, interpreter) for interpreter in (*at_table, *pool))

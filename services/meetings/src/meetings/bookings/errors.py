@@ -32,8 +32,13 @@ def slot_taken(
     *,
     roles: dict[uuid.UUID, str] | None = None,
     next_free_slots: Sequence[dict[str, Any]] = (),
+    reveal: bool = False,
 ) -> SlotTakenError:
-    """The problem naming every taken resource; `roles` names resources for people ("interpreter", …)."""
+    """The problem naming every taken resource; `roles` names resources for people ("interpreter", …).
+
+    What holds a resource (another company's meeting, a person's session) is private: only organisers
+    (`reveal`) learn it; others read `held_by: {"kind": "busy"}`.
+    """
     roles = roles or {}
     described = [
         {
@@ -43,7 +48,7 @@ def slot_taken(
                 "id": str(item.claim.resource_id),
                 "role": roles.get(item.claim.resource_id, str(item.claim.kind)),
             },
-            "held_by": _held_by(item),
+            "held_by": _held_by(item) if reveal else {"kind": "busy"},
         }
         for item in taken
     ]

@@ -10,7 +10,7 @@ import uuid
 from collections.abc import Iterable, Sequence
 from datetime import datetime
 
-from sqlalchemy import and_, delete, exists, or_, select, tuple_, update
+from sqlalchemy import ColumnElement, Uuid, and_, delete, exists, func, literal, or_, select, tuple_, update
 from sqlalchemy.dialects.postgresql import distinct_on, insert
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -29,6 +29,7 @@ from meetings.bookings.models import (
 )
 from meetings.events.models import Event
 from meetings.registrations.models import Registration
+from meetings.requests.models import MeetingRequest
 from meetings.setup.models import Interpreter, MeetingTable
 from plaza_kit.errors import violated_constraint
 
@@ -50,6 +51,7 @@ async def try_claim(
         }
         for claim in wanted
     ]
+    await _clear_expired_holds(session, wanted)
     savepoint = await session.begin_nested()
     statement = (
         insert(SlotClaim)
@@ -64,6 +66,35 @@ async def try_claim(
         return []
     await savepoint.rollback()
     return await holders_of(session, missing)
+
+
+def _expired_hold() -> ColumnElement[bool]:
+    """A claim held by an open request past its expiry: free, whether or not a sweep marked it yet."""
+    return exists().where(
+        MeetingRequest.id == SlotClaim.request_id,
+        MeetingRequest.status == "requested",
+        MeetingRequest.expires_at <= func.now(),
+    )
+
+
+async def _clear_expired_holds(session: AsyncSession, claims: Sequence[Claim]) -> None:
+    """Mark expired the requests whose stale holds stand on `claims`, and drop those holds."""
+    keys = [(claim.slot_id, str(claim.kind), claim.resource_id) for claim in claims]
+    holders = (
+        select(SlotClaim.request_id)
+        .where(tuple_(SlotClaim.slot_id, SlotClaim.resource_kind, SlotClaim.resource_id).in_(keys))
+        .where(SlotClaim.request_id.is_not(None), _expired_hold())
+    )
+    stale = list(await session.scalars(holders))
+    if not stale:
+        return
+    await session.execute(
+        update(MeetingRequest)
+        .where(MeetingRequest.id.in_(stale), MeetingRequest.status == "requested")
+        .values(status="expired", updated_at=func.now())
+        .execution_options(synchronize_session=False)
+    )
+    await session.execute(delete(SlotClaim).where(SlotClaim.request_id.in_(stale)))
 
 
 async def holders_of(session: AsyncSession, claims: Sequence[Claim]) -> list[TakenClaim]:
@@ -135,6 +166,7 @@ async def claimed(
         query = query.where(SlotClaim.meeting_id.is_distinct_from(ignore.meeting_id))
     if ignore is not None and ignore.request_id is not None:
         query = query.where(SlotClaim.request_id.is_distinct_from(ignore.request_id))
+    query = query.where(~_expired_hold())
     return {(row[0], row[1]) for row in await session.execute(query)}
 
 
@@ -143,14 +175,28 @@ async def event_has_slots(session: AsyncSession, event_id: uuid.UUID) -> bool:
     return bool(await session.scalar(select(exists().where(Slot.event_id == event_id))))
 
 
-async def apply_default_quota(session: AsyncSession, event_id: uuid.UUID, quota: int | None) -> None:
-    """Every company whose quota follows the event's default gets the new default (a company already over
-    it makes the CHECK fail: the caller answers 409)."""
-    await session.execute(
-        update(CompanyQuota)
-        .where(CompanyQuota.event_id == event_id, CompanyQuota.overridden.is_(False))
-        .values(quota=quota)
-    )
+async def apply_default_quota(session: AsyncSession, event_id: uuid.UUID, quota: int | None) -> str | None:
+    """Every company whose quota follows the event's default gets the new default; the id of a company
+    already over it (nothing changed then), else None. The caller holds the event's row lock."""
+    savepoint = await session.begin_nested()
+    try:
+        await session.execute(
+            update(CompanyQuota)
+            .where(CompanyQuota.event_id == event_id, CompanyQuota.overridden.is_(False))
+            .values(quota=quota)
+        )
+    except IntegrityError as error:
+        await savepoint.rollback()
+        if violated_constraint(error) != "ck_company_quota_within_quota":
+            raise
+        over = select(CompanyQuota.company_id).where(
+            CompanyQuota.event_id == event_id,
+            CompanyQuota.overridden.is_(False),
+            CompanyQuota.booked > (quota or 0),
+        )
+        return str(await session.scalar(over.limit(1)))
+    await savepoint.commit()
+    return None
 
 
 async def slots_of(session: AsyncSession, event_id: uuid.UUID) -> list[tuple[uuid.UUID, datetime, datetime]]:
@@ -275,10 +321,23 @@ async def get_meeting(
 async def count_booking(
     session: AsyncSession, event_id: uuid.UUID, company_id: uuid.UUID, default_quota: int | None
 ) -> bool:
-    """Count one more live meeting for the company; False (nothing counted) when its quota is full."""
+    """Count one more live meeting for the company; False (nothing counted) when its quota is full.
+
+    A company's first meeting copies the event's default quota as the statement reads it. (A change of
+    the default committed while this booking runs is not applied to the row this booking creates; the
+    event row is not locked here on purpose, so that bookings never queue behind registrations.)
+    """
+    _ = default_quota  # read from the event row itself, under the lock
+    source = select(
+        literal(event_id, Uuid).label("event_id"),
+        literal(company_id, Uuid).label("company_id"),
+        Event.default_quota,
+        literal(False).label("overridden"),
+        literal(1).label("booked"),
+    ).where(Event.id == event_id)
     statement = (
         insert(CompanyQuota)
-        .values(event_id=event_id, company_id=company_id, quota=default_quota, overridden=False, booked=1)
+        .from_select(["event_id", "company_id", "quota", "overridden", "booked"], source)
         .on_conflict_do_update(
             index_elements=["event_id", "company_id"], set_={"booked": CompanyQuota.booked + 1}
         )
@@ -443,3 +502,36 @@ async def company_names(
         .order_by(Registration.company_id, Registration.id.desc())
     )
     return {row[0]: (row[1], row[2], row[3], row[4]) for row in await session.execute(query)}
+
+
+async def live_meetings_of_person(
+    session: AsyncSession, event_id: uuid.UUID, registration_id: uuid.UUID
+) -> Sequence[Meeting]:
+    """The scheduled or checked-in meetings a person is in (as a side or as the interpreter), locked, in id
+    order."""
+    query = (
+        select(Meeting)
+        .where(
+            Meeting.event_id == event_id,
+            Meeting.people.contains([registration_id]),
+            Meeting.status.in_(["scheduled", "checked_in"]),
+        )
+        .order_by(Meeting.id)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    )
+    return (await session.scalars(query)).all()
+
+
+async def release_person(session: AsyncSession, holder: Holder, registration_id: uuid.UUID) -> None:
+    """Drop one person's claims of a meeting or a request (they no longer attend it)."""
+    query = delete(SlotClaim).where(
+        SlotClaim.resource_kind == "person", SlotClaim.resource_id == registration_id
+    )
+    if holder.meeting_id is not None:
+        query = query.where(SlotClaim.meeting_id == holder.meeting_id)
+    elif holder.request_id is not None:
+        query = query.where(SlotClaim.request_id == holder.request_id)
+    else:
+        raise ValueError("release_person() needs a meeting or a request")
+    await session.execute(query)

@@ -45,11 +45,18 @@ from meetings.bookings.models import (
 from meetings.bookings.rules import CANCELLABLE, MEETING_TRANSITIONS, MOVABLE, may_meet
 from meetings.bookings.schemas import FeedbackWrite, OutcomeWrite
 from meetings.events.models import Event
+from meetings.events.rules import is_finished
 from meetings.events.service import visible_event
 from meetings.registrations.models import Registration
 from meetings.texts import best_text, local
 from plaza_contracts import uuid7
-from plaza_kit.errors import ConflictError, ForbiddenError, NotFoundError, UnprocessableError
+from plaza_kit.errors import (
+    ConflictError,
+    ForbiddenError,
+    NotFoundError,
+    UnprocessableError,
+    violated_constraint,
+)
 from plaza_kit.identity import Principal
 
 NEXT_FREE_OFFERED = 3
@@ -280,11 +287,17 @@ def _choices(
 ) -> list[Placement]:
     """The placements to try in `slot`, best first; an organiser's table or interpreter narrows them (the
     rules still hold: a meeting that needs an interpreter gets one who covers its languages)."""
+    named = [table for table in known.tables if table.id == table_id] if table_id is not None else None
     options = placements_in(
-        slot, sides.a, sides.b, known.tables, known.interpreters, known.busy, any_tables=known.any_tables
+        slot,
+        sides.a,
+        sides.b,
+        known.tables,
+        known.interpreters,
+        known.busy,
+        any_tables=known.any_tables,
+        table_choices=named,
     )
-    if table_id is not None:
-        options = [p for p in options if p.table is not None and p.table.id == table_id]
     if interpreter_id is not None:
         if needs_interpreter(sides.a, sides.b):
             options = [p for p in options if p.interpreter is not None and p.interpreter.id == interpreter_id]
@@ -305,6 +318,7 @@ async def _place(
     table_id: uuid.UUID | None = None,
     interpreter_id: uuid.UUID | None = None,
     ignore: Holder | None = None,
+    reveal: bool = False,
 ) -> None:
     """Claim `slot_id` for `meeting` (flushed, claims of its own already released); 409 when it cannot."""
     slot_row = await repository.slot_of(session, event.id, slot_id)
@@ -329,7 +343,7 @@ async def _place(
     after = await facts(session, event, sides, ignore)  # what the winner took is visible now
     offered = next_free(after, sides, slot, event)
     if last_taken:
-        raise slot_taken(last_taken, roles=_roles(sides, known), next_free_slots=offered)
+        raise slot_taken(last_taken, roles=_roles(sides, known), next_free_slots=offered, reveal=reveal)
     # No placement at all: the parties may be busy (claim them to let the database say so) or only a table
     # or an interpreter is missing.
     probe = await session.begin_nested()
@@ -338,15 +352,18 @@ async def _place(
     )
     await probe.rollback()
     if taken:
-        raise slot_taken(taken, roles=_roles(sides, known), next_free_slots=offered)
-    missing = "an interpreter" if not known.any_tables or _has_free_table(known, sides, slot) else "a table"
+        raise slot_taken(taken, roles=_roles(sides, known), next_free_slots=offered, reveal=reveal)
+    table_free = not known.any_tables or _has_free_table(known, sides, slot, table_id)
+    missing = "an interpreter" if table_free else "a table"
     raise ResourceShortageError(
         f"the companies are free in that slot but {missing} is not",
         extensions={"missing": missing.split()[-1], "next_free_slots": offered},
     )
 
 
-def _has_free_table(known: Facts, sides: Parties, slot: SlotInfo) -> bool:
+def _has_free_table(known: Facts, sides: Parties, slot: SlotInfo, table_id: uuid.UUID | None) -> bool:
+    """Whether a table the meeting may use (the named one, if any) is free in `slot`."""
+    named = [table for table in known.tables if table.id == table_id] if table_id is not None else None
     without_interpreters = placements_in(
         slot,
         Side(sides.a.company_id, sides.a.people, frozenset()),
@@ -355,6 +372,7 @@ def _has_free_table(known: Facts, sides: Parties, slot: SlotInfo) -> bool:
         [],
         known.busy,
         any_tables=True,
+        table_choices=named,
     )
     return bool(without_interpreters)
 
@@ -386,6 +404,7 @@ async def book(
     ignore: Holder | None = None,
     meeting_id: uuid.UUID | None = None,
     release: Holder | None = None,
+    reveal: bool = False,
 ) -> Meeting:
     """A new meeting in `slot_id`; 409 when a resource is taken, a quota is full or the pair meets already."""
     if await repository.slot_of(session, event.id, slot_id) is None:
@@ -426,6 +445,7 @@ async def book(
         table_id=table_id,
         interpreter_id=interpreter_id,
         ignore=ignore,
+        reveal=reveal,
     )
     await session.flush()
     return meeting
@@ -436,8 +456,10 @@ async def _insert_meeting(session: AsyncSession, event: Event, meeting: Meeting,
     session.add(meeting)
     try:
         await session.flush()
-    except IntegrityError:
+    except IntegrityError as error:
         await savepoint.rollback()
+        if violated_constraint(error) != "uq_meeting_live_pair":
+            raise  # a slot deleted meanwhile, …: not this conflict
         existing = await repository.meeting_of_pair(session, event.id, *sides.companies)
         raise ConflictError(
             "these two companies already have a meeting at this event",
@@ -493,6 +515,8 @@ async def reschedule(
 ) -> Meeting:
     """Move a meeting to another slot (or table, or interpreter); it keeps its id, SEQUENCE goes up."""
     meeting, event = await organised_meeting(session, meeting_id, principal)
+    if is_finished(event.status):
+        raise ConflictError("the event is finished")
     if meeting.status not in MOVABLE:
         raise ConflictError(f"a meeting that is {meeting.status} cannot be moved")
     sides = await sides_of(session, event, meeting)
@@ -511,6 +535,7 @@ async def reschedule(
         table_id=table_id,
         interpreter_id=interpreter_id,
         ignore=holder,
+        reveal=True,  # organisers see what holds a slot
     )
     if slot_id != old_slot:
         await repository.release_slot(session, holder, old_slot)
@@ -697,3 +722,31 @@ async def write_outcome(
     row.recorded_by, row.updated_at = principal.subject, now
     await session.flush()
     return await view(session, meeting, event, principal)
+
+
+async def drop_person(session: AsyncSession, event: Event, registration_id: uuid.UUID) -> list[Meeting]:
+    """A person's registration was cancelled: they leave their live meetings (their slot claims go). A
+    meeting whose side has nobody left is cancelled; one whose interpreter left keeps its slot without
+    an interpreter (an organiser assigns another with a move). Calendars see a new SEQUENCE."""
+    changed = []
+    for meeting in await repository.live_meetings_of_person(session, event.id, registration_id):
+        holder = Holder(meeting_id=meeting.id)
+        a = [person for person in meeting.people_a if person != registration_id]
+        b = [person for person in meeting.people_b if person != registration_id]
+        interpreting = len(a) == len(meeting.people_a) and len(b) == len(meeting.people_b)
+        if not a or not b:  # cancelled as it was: the record keeps who was to meet
+            for company in sorted((meeting.company_a_id, meeting.company_b_id)):
+                await repository.uncount_booking(session, event.id, company)
+            await repository.release(session, holder)
+            meeting.status = MeetingStatus.CANCELLED
+            meeting.cancel_reason = "a participant's registration was cancelled"
+        else:
+            meeting.people_a, meeting.people_b = a, b
+            meeting.people = [person for person in meeting.people if person != registration_id]
+            await repository.release_person(session, holder, registration_id)
+            if interpreting:
+                meeting.interpreter_id = None
+        _touch(meeting)
+        changed.append(meeting)
+    await session.flush()
+    return changed

@@ -185,8 +185,13 @@ async def _apply_b2b(session: AsyncSession, event: Event, patch: EventUpdate) ->
             raise UnprocessableError("b2b.meeting_rule cannot be null")
         event.meeting_rule = patch.b2b.meeting_rule
     if "default_quota" in b2b:
+        over = await bookings.apply_default_quota(session, event.id, patch.b2b.default_quota)
+        if over is not None:
+            raise ConflictError(
+                f"b2b.default_quota: company {over} already has more meetings than {patch.b2b.default_quota}",
+                extensions={"company_id": over},
+            )
         event.default_quota = patch.b2b.default_quota
-        await bookings.apply_default_quota(session, event.id, patch.b2b.default_quota)
 
 
 async def change_status(

@@ -18,6 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from meetings.access import acts_for, is_organiser, sees_company
 from meetings.agenda import repository as agenda
+from meetings.bookings import service as bookings
 from meetings.events.models import Event
 from meetings.events.rules import accepts_registrations, is_finished
 from meetings.events.service import organised_event, visible_event
@@ -25,6 +26,7 @@ from meetings.registrations import repository
 from meetings.registrations.models import Registration, RegistrationRole, RegistrationStatus
 from meetings.registrations.schemas import RegistrationCreate, RegistrationUpdate
 from meetings.registrations.waitlist import promote_waitlisted
+from meetings.requests import service as requests
 from plaza_contracts import CompanyRef
 from plaza_kit.client_registry import RegistryClient
 from plaza_kit.errors import ConflictError, ForbiddenError, NotFoundError, UnprocessableError
@@ -228,7 +230,9 @@ async def cancel_registration(
     """Cancel a registration; a freed place goes to the first of the waiting list in the same transaction.
 
     The person's session attendances go (their slot claims cascade) and so do the claims of their blocked
-    slots; their B2B meetings and requests are left to the booking rules. Cancelling twice is harmless.
+    slots; requests and meetings naming them forget them (`requests.service.drop_person`,
+    `bookings.service.drop_person`: a side left with nobody withdraws the request or cancels the meeting).
+    Cancelling twice is harmless.
     """
     event = await visible_event(session, event_id, principal)
     _require_own(principal, event, await _seen(session, event, registration_id, principal))
@@ -249,6 +253,8 @@ async def cancel_registration(
     await session.flush()
     await agenda.release_attendances_of(session, registration.id)
     await repository.release_blocked_slots(session, registration.id)
+    await requests.drop_person(session, event, registration.id)  # requests naming them forget them
+    await bookings.drop_person(session, event, registration.id)  # and so do their meetings
     await promote_waitlisted(session, event)
     return event, registration
 

@@ -47,8 +47,8 @@ class Purpose(enum.StrEnum):
 class MeetingRequest(Base):
     """A request from one company to meet another; at most one open request per pair and event.
 
-    Expiry needs no cron job: a request past `expires_at` is expired whatever `status` still says; every
-    write that acts on requests first marks such rows expired in its own transaction (`repository.sweep`).
+    Expiry needs no cron job: a request past `expires_at` is expired whatever `status` still says; writes
+    mark such rows expired as they go (`repository.sweep_expired`), and their holds never count as busy.
     """
 
     __tablename__ = "meeting_request"

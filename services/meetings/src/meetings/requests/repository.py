@@ -12,16 +12,27 @@ from meetings.requests.models import MeetingRequest, RequestStatus
 
 
 async def sweep_expired(session: AsyncSession, event_id: uuid.UUID, now: datetime) -> list[uuid.UUID]:
-    """Mark the event's open requests past their expiry as expired; their ids (their holds must go)."""
-    statement = (
-        update(MeetingRequest)
+    """Mark the event's open requests past their expiry as expired; their ids (their holds must go).
+
+    Rows another transaction holds are skipped (`SKIP LOCKED`, in id order): that transaction is acting on
+    the request itself and sees it expired, so two sweeps never wait on each other.
+    """
+    stale = (
+        select(MeetingRequest.id)
         .where(
             MeetingRequest.event_id == event_id,
             MeetingRequest.status == RequestStatus.REQUESTED,
             MeetingRequest.expires_at <= now,
         )
+        .order_by(MeetingRequest.id)
+        .with_for_update(skip_locked=True)
+    )
+    statement = (
+        update(MeetingRequest)
+        .where(MeetingRequest.id.in_(stale.scalar_subquery()))
         .values(status=RequestStatus.EXPIRED, updated_at=now)
         .returning(MeetingRequest.id)
+        .execution_options(synchronize_session=False)
     )
     return list(await session.scalars(statement))
 
@@ -104,3 +115,24 @@ async def meetings_of(session: AsyncSession, request_ids: Sequence[uuid.UUID]) -
 async def get_by_id(session: AsyncSession, request_id: uuid.UUID) -> MeetingRequest | None:
     """A request by id, whatever its event."""
     return await session.get(MeetingRequest, request_id)
+
+
+async def open_naming(
+    session: AsyncSession, event_id: uuid.UUID, registration_id: uuid.UUID
+) -> Sequence[MeetingRequest]:
+    """The open requests that name a person on either side, locked, in id order."""
+    query = (
+        select(MeetingRequest)
+        .where(
+            MeetingRequest.event_id == event_id,
+            MeetingRequest.status == RequestStatus.REQUESTED,
+            or_(
+                MeetingRequest.requester_people.contains([registration_id]),
+                MeetingRequest.requested_people.contains([registration_id]),
+            ),
+        )
+        .order_by(MeetingRequest.id)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    )
+    return (await session.scalars(query)).all()

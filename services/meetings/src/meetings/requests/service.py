@@ -1,7 +1,9 @@
 """Meeting request use cases: ask, answer, withdraw, find a slot, accept into a slot.
 
-Expiry needs no cron job: every write here first sweeps the event's requests past `expires_at` to
-`expired` (releasing the slots they held) in its own transaction, and reads compute the effective status.
+Expiry needs no cron job: reads compute the effective status; every write here first marks the event's
+requests past `expires_at` expired (releasing the slots they held) within its transaction; and wherever a
+slot is claimed or read as busy, the holds of requests past their expiry count as free
+(`bookings.repository`), so no path depends on a sweep having run.
 """
 
 import uuid
@@ -25,7 +27,13 @@ from meetings.requests import repository
 from meetings.requests.models import MeetingRequest, RequestStatus, RequestView, effective_status
 from meetings.requests.schemas import RequestAccept, RequestCreate
 from plaza_contracts import uuid7
-from plaza_kit.errors import ConflictError, ForbiddenError, NotFoundError, UnprocessableError
+from plaza_kit.errors import (
+    ConflictError,
+    ForbiddenError,
+    NotFoundError,
+    UnprocessableError,
+    violated_constraint,
+)
 from plaza_kit.identity import Principal
 
 
@@ -95,7 +103,7 @@ async def create_request(
     )
     await _insert(session, event, request)
     if data.proposed_slot_id is not None:
-        await _hold(session, event, request, sides)
+        await _hold(session, event, request, sides, reveal=is_organiser(principal, event))
     return await view(session, request, now)
 
 
@@ -104,12 +112,18 @@ async def _insert(session: AsyncSession, event: Event, request: MeetingRequest) 
         session, event.id, request.requester_company_id, request.requested_company_id
     ):
         raise ConflictError("these two companies already have a meeting at this event")
+    if request.proposed_slot_id is not None and not await bookings_repository.slot_of(
+        session, event.id, request.proposed_slot_id
+    ):
+        raise UnprocessableError(f"proposed_slot_id: no slot {request.proposed_slot_id} at this event")
     savepoint = await session.begin_nested()
     session.add(request)
     try:
         await session.flush()
-    except IntegrityError:
+    except IntegrityError as error:
         await savepoint.rollback()
+        if violated_constraint(error) != "uq_meeting_request_open_pair":
+            raise
         existing = await repository.open_between(
             session, event.id, request.requester_company_id, request.requested_company_id
         )
@@ -121,7 +135,7 @@ async def _insert(session: AsyncSession, event: Event, request: MeetingRequest) 
 
 
 async def _hold(
-    session: AsyncSession, event: Event, request: MeetingRequest, sides: bookings.Parties
+    session: AsyncSession, event: Event, request: MeetingRequest, sides: bookings.Parties, *, reveal: bool
 ) -> None:
     """Hold the proposed slot for both sides' people and companies while the request is open."""
     assert request.proposed_slot_id is not None
@@ -135,7 +149,7 @@ async def _hold(
     if taken:
         known = await bookings.facts(session, event, sides, None)
         after = SlotInfo(slot.id, slot.starts_at, slot.ends_at)
-        raise slot_taken(taken, next_free_slots=bookings.next_free(known, sides, after, event))
+        raise slot_taken(taken, next_free_slots=bookings.next_free(known, sides, after, event), reveal=reveal)
 
 
 async def visible_request(
@@ -198,14 +212,14 @@ async def _open_for_answer(
     session: AsyncSession, event_id: uuid.UUID, request_id: uuid.UUID, principal: Principal, side: str
 ) -> tuple[MeetingRequest, Event, datetime]:
     """The request locked, open, and answerable by the caller (`side`: requester or requested)."""
+    now = datetime.now(UTC)
+    await _sweep(session, event_id, now)  # before this request's lock: sweeps never wait on answers
     request, event = await visible_request(session, event_id, request_id, principal, for_update=True)
     company = request.requested_company_id if side == "requested" else request.requester_company_id
     if not (acts_for(principal, company) or is_organiser(principal, event)):
         action = "answer" if side == "requested" else "withdraw"
         raise ForbiddenError(f"only the {side} company (or an organiser) may {action} this request")
     _writable(event, principal)
-    now = datetime.now(UTC)
-    await _sweep(session, event.id, now)
     status = effective_status(request, now)
     if status != RequestStatus.REQUESTED:
         raise ConflictError(f"the request is {status}", extensions={"request_status": str(status)})
@@ -315,6 +329,7 @@ async def book_request(
         interpreter_id=interpreter_id,
         meeting_id=meeting_id,
         release=Holder(request_id=request.id),  # the request's own hold gives way to the meeting
+        reveal=is_organiser(principal, event),
     )
 
 
@@ -329,11 +344,12 @@ async def schedule_accepted(
     interpreter_id: uuid.UUID | None,
 ) -> Meeting:
     """Organisers book a request (accepting it if still open, or an accepted one not yet booked)."""
+    _writable(event, principal)
+    now = datetime.now(UTC)
+    await _sweep(session, event.id, now)  # before the request's lock, as every answer does
     request = await repository.get(session, event.id, request_id, for_update=True)
     if request is None:
         raise UnprocessableError(f"request_id: no request {request_id} at this event")
-    now = datetime.now(UTC)
-    await _sweep(session, event.id, now)
     status = effective_status(request, now)
     if status not in (RequestStatus.REQUESTED, RequestStatus.ACCEPTED):
         raise ConflictError(f"the request is {status}", extensions={"request_status": str(status)})
@@ -406,3 +422,24 @@ async def book_for_organiser(
         interpreter_id=body.interpreter_id,
     )
     return meeting, event
+
+
+async def drop_person(session: AsyncSession, event: Event, registration_id: uuid.UUID) -> None:
+    """A person's registration was cancelled: requests naming them forget them (and their hold); one whose
+    requester side has nobody left is withdrawn, its held slot freed."""
+    now = datetime.now(UTC)
+    for request in await repository.open_naming(session, event.id, registration_id):
+        holder = Holder(request_id=request.id)
+        requesters = [p for p in request.requester_people if p != registration_id]
+        request.requested_people = [p for p in request.requested_people if p != registration_id]
+        if requesters:
+            request.requester_people = requesters
+        if not requesters:  # withdrawn as it was: a request always names who asked
+            await bookings_repository.release(session, holder)
+            request.status, request.answered_at = RequestStatus.WITHDRAWN, now
+            request.answer_note = "the requesting participant's registration was cancelled"
+        else:
+            await bookings_repository.release_person(session, holder, registration_id)
+        request.version += 1
+        request.updated_at = now
+    await session.flush()

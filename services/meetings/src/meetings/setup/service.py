@@ -364,7 +364,9 @@ async def block_slots(
         claim = Claim(block.slot_id, kind, subject)
         taken += await bookings.try_claim(session, event.id, [claim], Holder(blocked_slot_id=block.id))
     if taken:
-        raise slot_taken(taken, roles={subject: role})  # the request rolls back every block it made
+        raise slot_taken(
+            taken, roles={subject: role}, reveal=True
+        )  # the request rolls back every block it made
     views = [
         BlockedSlotView(block, slot.starts_at, slot.ends_at, person_company)
         for block, slot in zip(blocks, slots, strict=True)
