@@ -97,6 +97,7 @@ async def client(
         bind_database(
             app, meetings_engine, make_sessionmaker(connection, join_transaction_mode="create_savepoint")
         )
+        await app.state.read_pool.close()  # lean reads borrow the test's connection (plaza_kit.read_pool)
         transport = httpx.ASGITransport(app=app)
         async with httpx.AsyncClient(
             transport=transport, base_url="http://meetings", headers=organiser_headers

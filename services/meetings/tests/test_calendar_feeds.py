@@ -61,6 +61,7 @@ async def harness(
         transaction = await connection.begin()
         sessions = make_sessionmaker(connection, join_transaction_mode="create_savepoint")
         bind_database(app, meetings_engine, sessions)
+        await app.state.read_pool.close()  # lean reads borrow the test's connection (plaza_kit.read_pool)
         transport = httpx.ASGITransport(app=app)
         async with (
             httpx.AsyncClient(

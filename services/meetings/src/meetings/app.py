@@ -13,6 +13,7 @@ from meetings.requests.router import router as requests_router
 from meetings.settings import MeetingsSettings
 from meetings.setup.router import router as setup_router
 from plaza_kit.app import create_service_app
+from plaza_kit.read_pool import install as install_read_pool
 
 DESCRIPTION = """Events (plazas), their agenda (keynotes, seminars, IR sessions, pitches), registrations
 with a waiting list and check-in, and B2B one-to-one meetings: requests, slots, tables, interpreters, booking
@@ -32,9 +33,10 @@ TAGS = [
 
 def create_app(settings: MeetingsSettings | None = None) -> FastAPI:
     """Build the meetings app; settings come from `MEETINGS_*` variables unless given."""
-    return create_service_app(
+    settings = settings or MeetingsSettings()
+    app = create_service_app(
         service="meetings",
-        settings=settings or MeetingsSettings(),
+        settings=settings,
         title="Plaza meetings",
         description=DESCRIPTION,
         routers=[
@@ -51,3 +53,5 @@ def create_app(settings: MeetingsSettings | None = None) -> FastAPI:
         idempotency=idempotency,
         upstreams=("registry",),
     )
+    install_read_pool(app, settings, application_name="plaza-meetings-reads")  # the lean reads' connections
+    return app

@@ -9,6 +9,7 @@ order (slot, kind, resource) so that two bookings that want the same resources c
 import uuid
 from collections.abc import Iterable, Sequence
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import ColumnElement, Uuid, and_, delete, exists, func, literal, or_, select, tuple_, update
 from sqlalchemy.dialects.postgresql import distinct_on, insert
@@ -535,3 +536,249 @@ async def release_person(session: AsyncSession, holder: Holder, registration_id:
     else:
         raise ValueError("release_person() needs a meeting or a request")
     await session.execute(query)
+
+
+# --- Lean reads: "my meetings" as the API's JSON, built by PostgreSQL -------------------------------------
+#
+# `GET /v1/meetings` for the common request (registration, company and/or event, a page with its cursor)
+# answers `Page[MeetingRead]` exactly as pydantic writes it: keys in model order, no spaces, local times
+# with the event's offset as `datetime.isoformat()` writes them, record timestamps in UTC with `Z`, amounts
+# with the currency's minor units (half to even, as `Decimal.quantize`). One statement on a plain asyncpg
+# connection (`plaza_kit.read_pool`, `$n` parameters); the visibility rules are those of `meetings_page`
+# and the feedback-notes privacy that of `service.views`. `tests/test_fast_meetings.py` compares the bytes
+# with the presenter's so the two cannot drift.
+
+
+def _lean_json(expression: str) -> str:
+    """The JSON text of an SQL value; `null` for NULL (PostgreSQL's escapes are those pydantic writes)."""
+    return f"coalesce(to_json({expression})::text, 'null')"
+
+
+def _lean_object(members: Sequence[tuple[str, str]]) -> str:
+    """A compact JSON object from (key, SQL giving the JSON text of its value), keys in this order."""
+    parts = " || ',' || ".join(f"'\"{key}\":' || {value}" for key, value in members)
+    return f"('{{' || {parts} || '}}')"
+
+
+def _lean_utc(column: str) -> str:
+    """`plaza_contracts.UtcDateTime`: RFC 3339 in UTC with `Z`, microseconds only when there are any."""
+    utc = f"({column} AT TIME ZONE 'UTC')"
+    return (
+        f"""('"' || to_char({utc}, 'YYYY-MM-DD"T"HH24:MI:SS') || CASE WHEN extract(microseconds FROM """
+        f"""{column})::bigint % 1000000 = 0 THEN '' ELSE to_char({utc}, '.US') END || 'Z"')"""
+    )
+
+
+def _lean_local(column: str, zone: str) -> str:
+    """`meetings.texts.LocalTime`: `datetime.isoformat()` of the instant in the IANA zone `zone` (SQL):
+    microseconds only when there are any, the offset as ±HH:MM, with :SS only when it has seconds."""
+    local = f"({column} AT TIME ZONE {zone})"
+    offset = f"extract(epoch FROM ({local} - ({column} AT TIME ZONE 'UTC')))::integer"
+    return (
+        f"""('"' || to_char({local}, 'YYYY-MM-DD"T"HH24:MI:SS') || CASE WHEN extract(microseconds FROM """
+        f"""{column})::bigint % 1000000 = 0 THEN '' ELSE to_char({local}, '.US') END"""
+        f""" || CASE WHEN {offset} < 0 THEN '-' ELSE '+' END"""
+        f""" || to_char(make_interval(secs => abs({offset})), 'HH24:MI')"""
+        f""" || CASE WHEN {offset} % 60 = 0 THEN ''"""
+        f""" ELSE to_char(make_interval(secs => abs({offset})), ':SS') END || '"')"""
+    )
+
+
+def _lean_amount(value: str, places: str) -> str:
+    """`presenter._amount`: the decimal `value` with exactly `places` decimals, rounded half to even."""
+    scaled = f"({value} * 10::numeric ^ {places})"
+    return (
+        f"(CASE WHEN abs({scaled} - trunc({scaled})) = 0.5 AND mod(trunc({scaled}), 2) = 0 "
+        f"THEN trunc({value}, {places}) ELSE round({value}, {places}) END)::text"
+    )
+
+
+def _lean_places(currency: str, minor_units: dict[str, int], default: int) -> str:
+    """The minor-unit places of `currency` (SQL) from the ISO table: a CASE of the non-default ones."""
+    cases = " ".join(
+        f"WHEN '{code}' THEN {places}"
+        for code, places in sorted(minor_units.items())
+        if places != default and code.isalpha() and code.isupper()
+    )
+    return f"(CASE {currency} {cases} ELSE {default} END)" if cases else str(default)
+
+
+def _lean_side(letter: str) -> str:
+    names = f"names_{letter}"
+    return _lean_object(
+        [
+            ("company_id", _lean_json(f"m.company_{letter}_id")),
+            (
+                "name",
+                _lean_object(
+                    [(lang, _lean_json(f"{names}.company_name_{lang}")) for lang in ("ko", "ja", "en")]
+                ),
+            ),
+            ("people", _lean_json(f"m.people_{letter}")),
+        ]
+    )
+
+
+def _lean_names_join(letter: str) -> str:
+    """The names a company is shown under: its last registration's at the event (`company_names`)."""
+    return (
+        "LEFT JOIN LATERAL (SELECT r.company_name_ko, r.company_name_ja, r.company_name_en "  # noqa: S608
+        "FROM meetings.registration r WHERE r.event_id = m.event_id "
+        f"AND r.company_id = m.company_{letter}_id ORDER BY r.id DESC LIMIT 1) names_{letter} ON true"
+    )
+
+
+def meeting_body_sql(
+    *, organisation: str, admin: str, minor_units: dict[str, int], default_places: int
+) -> str:
+    """SQL text: the `MeetingRead` JSON of the row `m` (with `s` its slot, `e` its event, `t` its table, `i`
+    its interpreter and `ir` the interpreter's registration, `o` its outcome, `names_a`/`names_b` the
+    companies' names); `organisation` and `admin` are the SQL of the caller's organisation and admin flag."""
+    organiser = f"coalesce({admin} OR {organisation} = ANY(e.organiser_ids), false)"
+    notes = (
+        f"CASE WHEN {organiser} OR f.company_id = {organisation} THEN {_lean_json('f.notes')} ELSE 'null' END"
+    )
+    feedback = _lean_object(
+        [
+            ("company_id", _lean_json("f.company_id")),
+            ("rating", _lean_json("f.rating")),
+            ("notes", notes),
+            ("updated_at", _lean_utc("f.updated_at")),
+        ]
+    )
+    feedbacks = (
+        f"coalesce((SELECT '[' || string_agg({feedback}, ',' ORDER BY f.company_id) || ']' "  # noqa: S608
+        "FROM meetings.meeting_feedback f WHERE f.meeting_id = m.id), '[]')"
+    )
+    places = _lean_places("o.value_currency", minor_units, default_places)
+    value = _lean_object(
+        [
+            ("amount", _lean_json(_lean_amount("o.value_amount", places))),
+            ("currency", _lean_json("o.value_currency")),
+        ]
+    )
+    outcome = _lean_object(
+        [
+            ("outcome", _lean_json("o.outcome")),
+            ("purpose", _lean_json("o.purpose")),
+            (
+                "estimated_value",
+                "CASE WHEN o.value_amount IS NOT NULL AND coalesce(o.value_currency, '') <> '' "
+                f"THEN {value} ELSE 'null' END",
+            ),
+            ("summary", _lean_json("o.summary")),
+            ("recorded_at", _lean_utc("o.recorded_at")),
+        ]
+    )
+    interpreter_name = (
+        "coalesce(nullif(ir.name_en, ''), nullif(ir.name_ko, ''), nullif(ir.name_ja, ''), '')"  # best_text
+    )
+    return _lean_object(
+        [
+            ("id", _lean_json("m.id")),
+            ("event_id", _lean_json("m.event_id")),
+            ("request_id", _lean_json("m.request_id")),
+            ("a", _lean_side("a")),
+            ("b", _lean_side("b")),
+            ("slot_id", _lean_json("m.slot_id")),
+            ("starts_at", _lean_local("s.starts_at", "e.time_zone")),
+            ("ends_at", _lean_local("s.ends_at", "e.time_zone")),
+            (
+                "table",
+                "CASE WHEN m.table_id IS NULL THEN 'null' ELSE "
+                + _lean_object(
+                    [("id", _lean_json("m.table_id")), ("name", _lean_json("coalesce(t.name, '')"))]
+                )
+                + " END",
+            ),
+            (
+                "interpreter",
+                "CASE WHEN m.interpreter_id IS NULL THEN 'null' ELSE "
+                + _lean_object(
+                    [("id", _lean_json("m.interpreter_id")), ("name", _lean_json(interpreter_name))]
+                )
+                + " END",
+            ),
+            ("purpose", _lean_json("m.purpose")),
+            ("priority", _lean_json("m.priority")),
+            ("status", _lean_json("m.status")),
+            ("sequence", _lean_json("m.sequence")),
+            ("cancel_reason", _lean_json("m.cancel_reason")),
+            ("feedback", feedbacks),
+            ("outcome", f"CASE WHEN o.meeting_id IS NULL THEN 'null' ELSE {outcome} END"),
+            ("version", _lean_json("m.version")),
+            ("created_at", _lean_utc("m.created_at")),
+            ("updated_at", _lean_utc("m.updated_at")),
+        ]
+    )
+
+
+_LEAN_PAGE_STATEMENTS: dict[tuple[Any, ...], tuple[str, tuple[str, ...]]] = {}
+
+
+def meetings_page_statement(
+    *,
+    everything: bool,
+    filters: Sequence[str],
+    after: bool,
+    minor_units: dict[str, int],
+    default_places: int,
+) -> tuple[str, tuple[str, ...]]:
+    """SQL of one page of "my meetings" and the names of its parameters in order (`$1` …): the
+    visibility and filters of `meetings_page` (`filters`: some of event_id, company_id, registration_id),
+    keyset after (slot start, id) when `after`, then `limit`. Built once per shape."""
+    shape = (everything, tuple(filters), after)
+    cached = _LEAN_PAGE_STATEMENTS.get(shape)
+    if cached is not None:
+        return cached
+    names: list[str] = []
+
+    def parameter(name: str, cast: str) -> str:
+        if name not in names:
+            names.append(name)
+        return f"${names.index(name) + 1}::{cast}"
+
+    organisation, admin = parameter("organisation_id", "uuid"), parameter("admin", "boolean")
+    conditions = []
+    if not everything:
+        conditions.append(
+            f"(m.company_a_id = {organisation} OR m.company_b_id = {organisation} "
+            f"OR e.organiser_ids @> ARRAY[{organisation}])"
+        )
+    if "event_id" in filters:
+        conditions.append(f"m.event_id = {parameter('event_id', 'uuid')}")
+    if "company_id" in filters:
+        company = parameter("company_id", "uuid")
+        conditions.append(f"(m.company_a_id = {company} OR m.company_b_id = {company})")
+    if "registration_id" in filters:
+        conditions.append(f"m.people @> ARRAY[{parameter('registration_id', 'uuid')}]")
+    if after:
+        position = f"({parameter('after_starts_at', 'timestamptz')}, {parameter('after_id', 'uuid')})"
+        conditions.append(f"(s.starts_at, m.id) > {position}")
+    where = " AND ".join(conditions) or "true"
+    body = meeting_body_sql(
+        organisation=organisation, admin=admin, minor_units=minor_units, default_places=default_places
+    )
+    sql = (
+        f"SELECT page.starts_at, page.id, {body} "  # noqa: S608 (our own fragments, never input)
+        "FROM (SELECT m.id, s.starts_at FROM meetings.meeting m "
+        "JOIN meetings.slot s ON s.id = m.slot_id JOIN meetings.event e ON e.id = m.event_id "
+        f"WHERE {where} ORDER BY s.starts_at, m.id LIMIT {parameter('limit', 'integer')}) page "
+        "JOIN meetings.meeting m ON m.id = page.id "
+        "JOIN meetings.slot s ON s.id = m.slot_id JOIN meetings.event e ON e.id = m.event_id "
+        "LEFT JOIN meetings.b2b_table t ON t.id = m.table_id "
+        "LEFT JOIN meetings.interpreter i ON i.id = m.interpreter_id "
+        "LEFT JOIN meetings.registration ir ON ir.id = i.registration_id "
+        "LEFT JOIN meetings.meeting_outcome o ON o.meeting_id = m.id "
+        f"{_lean_names_join('a')} {_lean_names_join('b')} "
+        "ORDER BY page.starts_at, page.id"
+    )
+    _LEAN_PAGE_STATEMENTS[shape] = (sql, tuple(names))
+    return sql, tuple(names)
+
+
+async def meetings_page_json(
+    connection: Any, sql: str, arguments: Sequence[Any]
+) -> list[tuple[datetime, uuid.UUID, str]]:
+    """The rows of a `meetings_page_statement`: (slot start, meeting id, its `MeetingRead` JSON)."""
+    return [(row[0], row[1], row[2]) for row in await connection.fetch(sql, *arguments)]

@@ -9,7 +9,6 @@ from sqlalchemy import CheckConstraint, DateTime, ForeignKey, LargeBinary, Strin
 from sqlalchemy.orm import Mapped, mapped_column
 
 from meetings.db import Base
-from meetings.events.models import Event
 from plaza_contracts import uuid7
 
 
@@ -76,10 +75,37 @@ class NewFeed(NamedTuple):
     token: str
 
 
-class FeedContent(NamedTuple):
-    """What a feed shows: its event, its meetings and the names of the companies in them."""
+class FeedSubject(NamedTuple):
+    """Whose feed it is, as its text shows: the company (a person's feed: the person's) and the language."""
 
-    feed: CalendarFeed
-    event: Event
+    company_id: uuid.UUID
+    language: str
+
+
+class FeedEvent(NamedTuple):
+    """What a feed shows of its event."""
+
+    title_ko: str | None
+    title_ja: str | None
+    title_en: str | None
+    venue_name: str
+    time_zone: str
+
+
+class FeedContent(NamedTuple):
+    """Everything a feed's text is made of: its subject, its event, its meetings and the names of the
+    companies in them (a feed rendered from equal content is equal, byte for byte)."""
+
+    feed: FeedSubject
+    event: FeedEvent
     meetings: list[FeedMeeting]
     companies: dict[uuid.UUID, CompanyNames]
+
+
+class FeedState(NamedTuple):
+    """A feed as one read finds it: its id, the fingerprint of its content, and the content itself unless
+    it is the one the reader already had (`fingerprint` equal to the one it sent)."""
+
+    feed_id: uuid.UUID
+    fingerprint: str
+    content: FeedContent | None

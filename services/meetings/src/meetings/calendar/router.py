@@ -1,16 +1,16 @@
 """HTTP routes of calendar feeds: `/v1/events/{event_id}/calendar-feeds` (with a key) and the feeds
 themselves, `/v1/calendar/{token}.ics`, read without one (the secret in the path is the credential)."""
 
-import hashlib
 import re
 import uuid
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Path, Request, Response, status
 
+from meetings.bookings.lean_read import run_read
 from meetings.calendar import service
 from meetings.calendar.ics import MEDIA_TYPE
-from meetings.calendar.presenter import to_created, to_ics, to_read
+from meetings.calendar.presenter import to_created, to_read
 from meetings.calendar.schemas import CalendarFeedCreate, CalendarFeedCreated, CalendarFeedRead
 from plaza_contracts import Page
 from plaza_kit.auth import owner_only, requires, secret_url, secret_url_operation
@@ -107,10 +107,6 @@ async def revoke_feed(
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 
-def _entity_tag(body: bytes) -> str:
-    return f'"{hashlib.sha256(body).hexdigest()[:32]}"'
-
-
 def _matches(if_none_match: str | None, tag: str) -> bool:
     """`If-None-Match` names the current representation (weak comparison, RFC 9110 §13.1.2)."""
     if not if_none_match:
@@ -137,14 +133,13 @@ FEED_RESPONSES: dict[int | str, dict[str, Any]] = {
 }
 
 
-async def _feed(request: Request, token: str, session: SessionDep) -> Response:
-    content = await service.feed_content(session, token)
-    body = to_ics(content)
-    tag = _entity_tag(body)
-    headers = {"ETag": tag, "Cache-Control": CACHE_CONTROL}
-    if _matches(request.headers.get("if-none-match"), tag):
+async def _feed(request: Request, token: str) -> Response:
+    """One statement; the body from the cache while the feed's content is unchanged; a 304 renders nothing."""
+    opened = await service.open_feed(lambda read: run_read(request.app, read), token)
+    headers = {"ETag": opened.tag, "Cache-Control": CACHE_CONTROL}
+    if _matches(request.headers.get("if-none-match"), opened.tag):
         return Response(status_code=status.HTTP_304_NOT_MODIFIED, headers=headers)
-    return Response(body, media_type=MEDIA_TYPE, headers=headers)
+    return Response(service.feed_body(token, opened), media_type=MEDIA_TYPE, headers=headers)
 
 
 @calendar_router.get(
@@ -156,11 +151,11 @@ async def _feed(request: Request, token: str, session: SessionDep) -> Response:
     dependencies=[secret_url("token")],
     openapi_extra=secret_url_operation(),
 )
-async def read_feed(request: Request, session: SessionDep, token: FeedToken) -> Response:
+async def read_feed(request: Request, token: FeedToken) -> Response:
     """The meetings of the feed's company or person at the event, for calendar apps: booked, held, missed
     and cancelled ones (`STATUS:CANCELLED`), times in the event's zone, texts in the feed's language. No
     key: the secret in the URL is the credential. Poll with `If-None-Match` (304 when nothing changed)."""
-    return await _feed(request, token, session)
+    return await _feed(request, token)
 
 
 @calendar_router.head(
@@ -169,6 +164,6 @@ async def read_feed(request: Request, session: SessionDep, token: FeedToken) -> 
     dependencies=[secret_url("token")],
     openapi_extra=secret_url_operation(),
 )
-async def head_feed(request: Request, session: SessionDep, token: FeedToken) -> Response:
+async def head_feed(request: Request, token: FeedToken) -> Response:
     """The feed's headers (calendar apps may ask before they read)."""
-    return await _feed(request, token, session)
+    return await _feed(request, token)

@@ -9,15 +9,19 @@ for (a person's feed belongs to the person's company). Anyone else gets 404, as 
 import hashlib
 import secrets
 import uuid
-from collections.abc import Sequence
+from collections import OrderedDict
+from collections.abc import Awaitable, Callable, Sequence
 from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any, NamedTuple
 
+import icalendar
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from meetings.access import acts_for, is_organiser, sees_company
-from meetings.calendar import repository
+from meetings.calendar import ics, labels, presenter, repository
 from meetings.calendar.labels import DEFAULT_LANGUAGE, LANGUAGES
-from meetings.calendar.models import CalendarFeed, FeedContent, FeedKind, NewFeed
+from meetings.calendar.models import CalendarFeed, FeedContent, FeedKind, FeedState, NewFeed
 from meetings.calendar.schemas import CalendarFeedCreate
 from meetings.events.service import visible_event
 from plaza_kit.errors import NotFoundError
@@ -26,6 +30,7 @@ from plaza_kit.identity import Principal
 TOKEN_PREFIX = "plzcal_"  # noqa: S105 (a prefix that secret scanners recognise, like the gateway's `plz_`)
 TOKEN_BYTES = 32
 MAX_TOKEN_LENGTH = 100
+_GONE = "no such calendar feed (the link is wrong, or it was revoked)"
 
 
 def token_hash(token: str) -> bytes:
@@ -104,17 +109,75 @@ async def revoke_feed(
     await repository.revoke(session, feed.id, datetime.now(UTC))
 
 
-async def feed_content(session: AsyncSession, token: str) -> FeedContent:
-    """What the feed a token opens shows; an unknown, malformed or revoked token is a 404."""
-    found = None
-    if token.startswith(TOKEN_PREFIX) and len(token) <= MAX_TOKEN_LENGTH:
-        found = await repository.active_by_hash(session, token_hash(token))
-    if found is None:
-        raise NotFoundError("no such calendar feed (the link is wrong, or it was revoked)")
-    feed, event = found
-    meetings = await repository.meetings_of(session, feed)
-    company_ids = sorted(
-        {company for meeting in meetings for company in (meeting.company_a_id, meeting.company_b_id)}
-    )
-    companies = await repository.company_names(session, event.id, company_ids)
-    return FeedContent(feed, event, meetings, companies)
+class OpenFeed(NamedTuple):
+    """A feed as a read found it: its entity tag (from the fingerprint of its content), and either the
+    cached body of exactly that content, or the content to render."""
+
+    feed_id: uuid.UUID
+    fingerprint: str
+    tag: str
+    body: bytes | None
+    content: FeedContent | None
+
+
+class _Rendered(NamedTuple):
+    feed_id: uuid.UUID
+    fingerprint: str
+    tag: str
+    body: bytes
+
+
+Reader = Callable[[Callable[[Any], Awaitable[FeedState | None]]], Awaitable[FeedState | None]]
+"""Runs one read on a connection (`bookings.lean_read.run_read` bound to the app)."""
+
+CACHE_SIZE = 1024  # feeds whose rendered body is kept (a few kB each; 100 feeds read in turn in the bench)
+_cache: OrderedDict[bytes, _Rendered] = OrderedDict()  # by token hash; in this process only
+
+# What else the bytes of a feed depend on: the renderer's code and the icalendar it drives. Part of the tag,
+# so that a deploy that changes the rendering changes every tag (a 304 never keeps an old rendering).
+_RENDERER = hashlib.sha256(
+    b"".join(Path(module.__file__ or "").read_bytes() for module in (ics, labels, presenter))
+    + icalendar.__version__.encode()
+).digest()
+
+
+def entity_tag(fingerprint: str) -> str:
+    """The feed's `ETag`: the same for the same content and renderer, whatever process answers."""
+    return f'"{hashlib.sha256(_RENDERER + fingerprint.encode()).hexdigest()[:32]}"'
+
+
+async def open_feed(reads: Reader, token: str) -> OpenFeed:
+    """The feed a token opens, in one statement; an unknown, malformed or revoked token is a 404.
+
+    The rendered body is cached per token with the fingerprint of the content it was rendered from; the
+    statement says whether the stored content still has that fingerprint, and sends the content only
+    when it does not, so a cached body is served only while it is exactly what rendering would give.
+    """
+    if not token.startswith(TOKEN_PREFIX) or len(token) > MAX_TOKEN_LENGTH:
+        raise NotFoundError(_GONE)
+    key = token_hash(token)
+    cached = _cache.get(key)
+    known = cached.fingerprint if cached is not None else None
+    state = await reads(lambda connection: repository.feed_state(connection, key, known))
+    if state is not None and state.content is None and (cached is None or cached.feed_id != state.feed_id):
+        state = await reads(lambda connection: repository.feed_state(connection, key, None))  # (defensive)
+    if state is None:
+        _cache.pop(key, None)
+        raise NotFoundError(_GONE)
+    tag = entity_tag(state.fingerprint)
+    if state.content is None and cached is not None:
+        _cache.move_to_end(key)
+        return OpenFeed(state.feed_id, state.fingerprint, tag, cached.body, None)
+    return OpenFeed(state.feed_id, state.fingerprint, tag, None, state.content)
+
+
+def feed_body(token: str, opened: OpenFeed) -> bytes:
+    """The feed's iCalendar text: the cached body, or rendered now from the content (and cached)."""
+    if opened.body is not None:
+        return opened.body
+    assert opened.content is not None
+    body = presenter.to_ics(opened.content)
+    _cache[token_hash(token)] = _Rendered(opened.feed_id, opened.fingerprint, opened.tag, body)
+    while len(_cache) > CACHE_SIZE:
+        _cache.popitem(last=False)
+    return body
