@@ -245,7 +245,9 @@ async def _http_error(request: Request, error: Exception) -> Response:
 
 async def _integrity_error(request: Request, error: Exception) -> Response:
     constraint = violated_constraint(error) if isinstance(error, IntegrityError) else None
-    logger.warning("unmapped integrity error", extra={"error": type(error).__name__, "constraint": constraint})
+    logger.warning(
+        "unmapped integrity error", extra={"error": type(error).__name__, "constraint": constraint}
+    )
     return problem_response(
         409,
         slug="conflict",

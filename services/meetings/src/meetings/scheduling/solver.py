@@ -1,0 +1,440 @@
+"""The exact solver: OR-Tools CP-SAT, lexicographic, stage by stage.
+
+Variables: x[m, s] (meeting m in slot s) for the slots where the parties are free; t[m, s, table] when a
+meeting may use several tables; i[m, s, interpreter] when it needs one. Stages:
+
+1. maximise the priority-weighted placed meetings;
+2. with stage 1's value fixed (or bounded by the best found), minimise the companies' breaks, counted as
+   starts of runs minus one: start[c, s] = busy[c, s] ∧ ¬busy[c, s−1] (exact, so the fairness bound
+   `max breaks − min breaks ≤ d` cannot be met by inflating a count);
+3. with stage 2's value fixed, minimise table changes of companies without a fixed table (a "last table
+   used" state carried over idle slots).
+
+Each stage starts from the previous solution (the greedy schedule for stage 1) as a hint. The search is
+run with a fixed number of workers and the given seed; see README.md for what is deterministic.
+"""
+
+import logging
+import math
+import time
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from ortools.sat.python import cp_model
+
+from meetings.scheduling.greedy import _decision_order, fill, greedy_state
+from meetings.scheduling.instance import Instance
+from meetings.scheduling.maxsat import solve_breaks
+from meetings.scheduling.reasons import unplaced_reasons
+from meetings.scheduling.result import Bound, Placement, Result, Stage, Status
+from meetings.scheduling.rules import (
+    Index,
+    build_index,
+    interpreter_options,
+    objective_of,
+    static_slots,
+    table_options,
+)
+from meetings.scheduling.state import State
+
+log = logging.getLogger(__name__)
+# The MaxSAT breaks stage encodes "unplaced weight ≤ U" with a sequential counter of size ~ literals × U;
+# past this many cells (a large instance where stage 1 leaves much out) the stage is CP-SAT's alone.
+MAXSAT_COUNTER_LIMIT = 2_000_000
+Var = cp_model.IntVar
+LinearExpr = cp_model.LinearExpr
+
+
+def total(terms: Iterable[Any]) -> LinearExpr:
+    """A typed sum (the builtin `sum` of OR-Tools expressions types as a union with numpy integers)."""
+    return cp_model.LinearExpr.sum(list(terms))
+
+
+@dataclass
+class _Model:
+    ix: Index
+    model: cp_model.CpModel = field(default_factory=cp_model.CpModel)
+    x: dict[tuple[str, int], Var] = field(default_factory=dict)
+    tables: dict[tuple[str, int], dict[str | None, Var]] = field(default_factory=dict)
+    interpreters: dict[tuple[str, int], dict[str, Var]] = field(default_factory=dict)
+    busy: dict[tuple[str, int], list[Var]] = field(default_factory=lambda: defaultdict(list))
+    breaks: dict[str, LinearExpr] = field(default_factory=dict)
+    options: dict[tuple[str, int], dict[str | None, list[str | None]]] = field(default_factory=dict)
+    impossible_lock: bool = False
+
+    def placeable_weight(self) -> int:
+        return sum(self.ix.meeting[meeting].priority for meeting in {meeting for meeting, _ in self.x})
+
+    def place_all(self) -> None:
+        of_meeting: dict[str, list[Var]] = defaultdict(list)
+        for (meeting, _), x in self.x.items():
+            of_meeting[meeting].append(x)
+        for xs in of_meeting.values():
+            self.model.add_exactly_one(xs)
+
+    def hint(self, placements: dict[str, Placement]) -> None:
+        self.model.clear_hints()  # type: ignore[no-untyped-call]
+        for (meeting, pos), var in self.x.items():
+            p = placements.get(meeting)
+            on = p is not None and self.ix.slot_pos[p.slot] == pos
+            self.model.add_hint(var, on)
+            for table, tv in self.tables[(meeting, pos)].items():
+                if tv is not var:
+                    self.model.add_hint(tv, on and p is not None and p.table == table)
+            for interpreter, iv in self.interpreters[(meeting, pos)].items():
+                self.model.add_hint(iv, on and p is not None and p.interpreter == interpreter)
+
+
+def _build(ix: Index) -> _Model:
+    m = _Model(ix)
+    model = m.model
+    instance = ix.instance
+    by_table: dict[tuple[str, int], list[Var]] = defaultdict(list)
+    by_interpreter: dict[tuple[str, int], list[Var]] = defaultdict(list)
+    per_slot: dict[int, list[Var]] = defaultdict(list)
+    of_meeting: dict[str, list[tuple[int, Var]]] = defaultdict(list)
+    for meeting in instance.meetings:
+        tables = table_options(ix, meeting)
+        for pos in static_slots(ix, meeting):
+            choices = {
+                t: [i for i in interpreter_options(ix, meeting, pos, t) if i not in meeting.people]
+                for t in tables
+            }
+            viable = [t for t, interpreters in choices.items() if interpreters]
+            if not viable:
+                continue
+            m.options[(meeting.id, pos)] = {t: choices[t] for t in viable}
+            x = model.new_bool_var(f"x[{meeting.id},{pos}]")
+            m.x[(meeting.id, pos)] = x
+            of_meeting[meeting.id].append((pos, x))
+            per_slot[pos].append(x)
+            for company in meeting.companies:
+                m.busy[(company, pos)].append(x)
+            table_vars: dict[str | None, Var] = (
+                {viable[0]: x}
+                if len(viable) == 1
+                else {t: model.new_bool_var(f"t[{meeting.id},{pos},{t}]") for t in viable}
+            )
+            if len(viable) > 1:
+                model.add(total(table_vars.values()) == x)
+            m.tables[(meeting.id, pos)] = table_vars
+            for t, tv in table_vars.items():
+                if t is not None:
+                    by_table[(t, pos)].append(tv)
+            interpreter_vars: dict[str, Var] = {}
+            if meeting.interpreter is not None:
+                usable = sorted({i for t in viable for i in choices[t] if i is not None})
+                interpreter_vars = {i: model.new_bool_var(f"i[{meeting.id},{pos},{i}]") for i in usable}
+                model.add(total(interpreter_vars.values()) == x)
+                for i, iv in interpreter_vars.items():
+                    by_interpreter[(i, pos)].append(iv)
+                    fixed_at = ix.interpreter[i].table
+                    if fixed_at is not None:
+                        model.add_implication(iv, table_vars[fixed_at])
+            m.interpreters[(meeting.id, pos)] = interpreter_vars
+        placed = [x for _, x in of_meeting[meeting.id]]
+        if meeting.lock is not None:
+            if not placed:
+                m.impossible_lock = True
+            else:
+                model.add(total(placed) == 1)
+        elif len(placed) > 1:
+            model.add_at_most_one(placed)
+    for group in (*m.busy.values(), *by_table.values(), *by_interpreter.values()):
+        if len(group) > 1:
+            model.add_at_most_one(group)
+    if instance.max_simultaneous is not None:
+        for group in per_slot.values():
+            if len(group) > instance.max_simultaneous:
+                model.add(total(group) <= instance.max_simultaneous)
+    of_company: dict[str, list[Var]] = defaultdict(list)
+    for (owner, _), xs in m.busy.items():
+        of_company[owner].extend(xs)
+    for participant in instance.companies:
+        quota = participant.quota
+        if quota is not None and len(of_company[participant.id]) > quota:
+            model.add(total(of_company[participant.id]) <= quota)
+    for meeting in instance.meetings:
+        for before in meeting.after:
+            earlier = of_meeting[before]
+            for pos, x in of_meeting[meeting.id]:
+                options = [y for q, y in earlier if q < pos]
+                if options:
+                    model.add_bool_or([*options, x.Not()])
+                else:
+                    model.add(x == 0)
+    return m
+
+
+def _add_breaks(m: _Model, fairness: int | None) -> LinearExpr:
+    """The breaks of every company as exact linear expressions; the fairness bound when asked."""
+    model = m.model
+    slots = len(m.ix.instance.slots)
+    for company in m.ix.fairness_companies:
+        busy = [total(m.busy.get((company, pos), [])) for pos in range(slots)]
+        if not any(m.busy.get((company, pos)) for pos in range(slots)):
+            m.breaks[company] = total([])
+            continue
+        starts = []
+        for pos in range(slots):
+            if not m.busy.get((company, pos)):
+                continue
+            start = model.new_bool_var(f"start[{company},{pos}]")
+            model.add(start <= busy[pos])
+            if pos > 0 and m.busy.get((company, pos - 1)):
+                model.add(start >= busy[pos] - busy[pos - 1])
+                model.add(start <= 1 - busy[pos - 1])
+            else:
+                model.add(start == busy[pos])
+            starts.append(start)
+        any_meeting = model.new_bool_var(f"any[{company}]")
+        model.add(any_meeting <= total(busy))
+        for term in busy:
+            model.add(any_meeting >= term)
+        m.breaks[company] = total(starts) - any_meeting
+    if fairness is not None and m.breaks:
+        high = model.new_int_var(0, slots, "breaks_max")
+        low = model.new_int_var(0, slots, "breaks_min")
+        for expression in m.breaks.values():
+            model.add(expression <= high)
+            model.add(expression >= low)
+        model.add(high - low <= fairness)
+    return total(m.breaks.values())
+
+
+def _table_changes(m: _Model) -> LinearExpr:
+    """Table changes of companies without a fixed table, over the slots in order."""
+    model = m.model
+    ix = m.ix
+    slots = len(ix.instance.slots)
+    changes: list[LinearExpr] = []
+    if not ix.has_tables:
+        return total([])
+    for company in ix.fairness_companies:
+        if company in ix.fixed_table:
+            continue
+        at: dict[tuple[int, str], list[Var]] = defaultdict(list)
+        single = True
+        for meeting in ix.meetings_of[company]:
+            for pos in range(slots):
+                for table, tv in m.tables.get((meeting.id, pos), {}).items():
+                    assert table is not None
+                    at[(pos, table)].append(tv)
+                if len(m.tables.get((meeting.id, pos), {})) > 1:
+                    single = False
+        used = sorted({table for _, table in at})
+        per_table_meetings = defaultdict(set)
+        for meeting in ix.meetings_of[company]:
+            for pos in range(slots):
+                for table in m.tables.get((meeting.id, pos), {}):
+                    per_table_meetings[table].add(meeting.id)
+        busy_terms = [x for pos in range(slots) for x in m.busy.get((company, pos), [])]
+        if not busy_terms:
+            continue
+        if single and all(len(ms) == 1 for ms in per_table_meetings.values()):
+            # every meeting has its own table: each meeting after the first is a change
+            any_meeting = model.new_bool_var(f"seen[{company}]")
+            model.add(any_meeting <= total(busy_terms))
+            for term in busy_terms:
+                model.add(any_meeting >= term)
+            changes.append(total(busy_terms) - any_meeting)
+            continue
+        last: dict[str, LinearExpr] = {}
+        for pos in range(slots):
+            here = {t: total(at.get((pos, t), [])) for t in used}
+            busy = total(m.busy.get((company, pos), []))
+            if pos > 0 and last:
+                change = model.new_bool_var(f"change[{company},{pos}]")
+                for t in used:
+                    if at.get((pos, t)):
+                        model.add(change >= here[t] + total(last[u] for u in used if u != t) - 1)
+                changes.append(change)
+            current: dict[str, LinearExpr] = {}
+            for t in used:
+                if pos == 0:
+                    current[t] = here[t]
+                    continue
+                lt = model.new_bool_var(f"last[{company},{pos},{t}]")
+                model.add(lt >= here[t])
+                model.add(lt >= last[t] - busy)
+                model.add(lt <= here[t] + last[t])
+                model.add(lt <= here[t] + 1 - busy)
+                current[t] = lt
+            last = current
+    return total(changes)
+
+
+def _placements(m: _Model, solver: cp_model.CpSolver) -> dict[str, Placement]:
+    found: dict[str, Placement] = {}
+    slots = m.ix.instance.slots
+    for (meeting, pos), x in m.x.items():
+        if not solver.boolean_value(x):
+            continue
+        table = next((t for t, tv in m.tables[(meeting, pos)].items() if solver.boolean_value(tv)), None)
+        interpreter = next(
+            (i for i, iv in m.interpreters[(meeting, pos)].items() if solver.boolean_value(iv)), None
+        )
+        found[meeting] = Placement(meeting=meeting, slot=slots[pos].id, table=table, interpreter=interpreter)
+    return found
+
+
+def _key(ix: Index, placements: dict[str, Placement]) -> tuple[int, int, int]:
+    """The lexicographic objective as a key to minimise."""
+    objective = objective_of(ix, list(placements.values()))
+    return (-objective.placed_weight, objective.breaks, objective.table_changes)
+
+
+def solve_exact(
+    instance: Instance,
+    *,
+    time_limit: float = 10.0,
+    fairness: int | None = None,
+    seed: int = 0,
+    workers: int = 2,
+    tuning: dict[str, Any] | None = None,
+    breaks_solver: Literal["hybrid", "maxsat", "cp-sat"] = "hybrid",
+) -> Result:
+    """Solve lexicographically within `time_limit` seconds (see the module docstring and README.md)."""
+    started = time.perf_counter()
+    deadline = started + time_limit
+    ix = build_index(instance)
+    m = _build(ix)
+
+    def finish(status: Status, placements: dict[str, Placement], bound: Bound | None, solver: str) -> Result:
+        if status in ("infeasible", "unknown"):
+            return Result(
+                status=status,
+                solver=solver,
+                seconds=time.perf_counter() - started,
+                bound=bound,
+                fairness=fairness,
+            )
+        state = State(ix, fairness)
+        for p in placements.values():
+            state.add(p)
+        if status != "optimal":
+            fill(state, _decision_order(ix))
+            if start_state is not None and _key(ix, start_state.placed) < _key(ix, state.placed):
+                state = start_state  # the heuristic did better than a search stopped by the clock
+        ordered = [state.placed[mt.id] for mt in instance.meetings if mt.id in state.placed]
+        return Result(
+            status=status,
+            solver=solver,
+            seconds=time.perf_counter() - started,
+            placements=ordered,
+            unplaced=unplaced_reasons(ix, state),
+            objective=objective_of(ix, ordered),
+            bound=bound,
+            fairness=fairness,
+        )
+
+    if m.impossible_lock:
+        return finish("infeasible", {}, None, "cp-sat")
+    start_state = greedy_state(ix, fairness)
+    current: dict[str, Placement] = dict(start_state.placed) if start_state is not None else {}
+    breaks = _add_breaks(m, fairness) if fairness is not None else None
+    weight = total(ix.meeting[meeting].priority * x for (meeting, _), x in m.x.items())
+    first_unproven: Bound | None = None
+    fixed_weight = 0
+    used = "cp-sat"
+    last_bound: Bound | None = None
+    stages: list[tuple[Stage, float]] = [("placed_weight", 0.5), ("breaks", 0.8), ("table_changes", 1.0)]
+    for stage, share in stages:
+        if stage == "placed_weight":
+            expression = weight
+            m.model.maximize(expression)
+        elif stage == "breaks":
+            expression = breaks if breaks is not None else _add_breaks(m, fairness)
+            m.model.minimize(expression)
+        else:
+            expression = _table_changes(m)
+            m.model.minimize(expression)
+        remaining = deadline - time.perf_counter()
+        if remaining <= 0.01:
+            first_unproven = first_unproven or Bound(stage=stage, value=0)
+            break
+        maxsat_bound = 0
+        unplaced_weight = m.placeable_weight() - fixed_weight
+        encodable = unplaced_weight * 5 * len(instance.meetings) <= MAXSAT_COUNTER_LIMIT
+        if stage == "breaks" and fairness is None and breaks_solver in ("maxsat", "hybrid") and encodable:
+            budget = remaining * share * (1.0 if breaks_solver == "maxsat" else 0.5)
+            outcome = solve_breaks(ix, m.options, unplaced_weight=unplaced_weight, time_limit=budget)
+            log.debug("stage breaks (maxsat): breaks %s, bound %s", outcome.breaks, outcome.lower_bound)
+            used = "cp-sat+maxsat"
+            maxsat_bound = outcome.lower_bound
+            if outcome.placements is not None and outcome.proven:
+                current = outcome.placements
+                value = outcome.breaks or 0
+                last_bound = Bound(stage=stage, value=value)
+                m.model.add(expression <= value)
+                continue
+            if breaks_solver == "maxsat":
+                first_unproven = first_unproven or Bound(stage=stage, value=outcome.lower_bound)
+                m.model.add(expression <= objective_of(ix, list(current.values())).breaks)
+                continue
+            m.model.add(expression >= maxsat_bound)  # proven by the cores: CP-SAT may stop when it reaches it
+            remaining = deadline - time.perf_counter()
+            share = 0.8
+        if (
+            stage != "placed_weight"
+            and start_state is not None
+            and _key(ix, start_state.placed)[0] == -fixed_weight
+            and _key(ix, start_state.placed) < _key(ix, current)
+        ):
+            current = dict(start_state.placed)  # a better start for this stage than the last stage's end
+        if current:
+            m.hint(current)
+        solver = cp_model.CpSolver()
+        solver.parameters.num_workers = workers
+        solver.parameters.random_seed = seed
+        solver.parameters.max_time_in_seconds = remaining * share
+        for name, setting in (tuning or {}).items():
+            setattr(solver.parameters, name, setting)
+        stage_started = time.perf_counter()
+        code = solver.solve(m.model)
+        log.debug(
+            "stage %s: %s value %s bound %s in %.2f s",
+            stage,
+            solver.status_name(code),
+            solver.objective_value,
+            solver.best_objective_bound,
+            time.perf_counter() - stage_started,
+        )
+        if code == cp_model.INFEASIBLE:
+            if stage == "placed_weight":
+                return finish("infeasible", {}, None, "cp-sat")
+            break  # cannot happen: the previous solution is still feasible
+        if code not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+            if stage == "placed_weight":
+                bound = solver.best_objective_bound
+                first_unproven = Bound(stage=stage, value=int(bound)) if bound == bound else None
+                if start_state is None:
+                    return finish("unknown", {}, first_unproven, "cp-sat")
+                return finish("feasible", current, first_unproven, "cp-sat+greedy")
+            first_unproven = first_unproven or Bound(stage=stage, value=0)
+            break
+        value = round(solver.objective_value)
+        current = _placements(m, solver)
+        if code == cp_model.OPTIMAL:
+            last_bound = Bound(stage=stage, value=value)
+        else:
+            raw = solver.best_objective_bound
+            proven = math.floor(raw + 1e-6) if stage == "placed_weight" else max(0, math.ceil(raw - 1e-6))
+            if stage == "breaks":
+                proven = max(proven, maxsat_bound)
+            first_unproven = first_unproven or Bound(stage=stage, value=proven)
+        if stage == "placed_weight":
+            fixed_weight = value
+            m.model.add(expression >= value)
+            if value == m.placeable_weight():
+                m.place_all()  # what the bound implies, stated so that presolve and search see it
+        else:
+            m.model.add(expression <= value)
+    status: Status = (
+        "optimal"
+        if first_unproven is None and last_bound is not None and last_bound.stage == "table_changes"
+        else "feasible"
+    )
+    return finish(status, current, first_unproven or last_bound, used)

@@ -1,0 +1,228 @@
+"""The scheduling package: every result checked by the checker, optimality against brute force on small
+instances, infeasibility reported as such, determinism, the heuristic."""
+
+import itertools
+import random
+
+import pytest
+
+from meetings.scheduling import generate
+from meetings.scheduling.checker import check, recompute_objective
+from meetings.scheduling.greedy import solve_greedy
+from meetings.scheduling.instance import Company, Instance, Interpreter, Lock, Meeting, Person, Slot, Table
+from meetings.scheduling.result import Placement, Result
+from meetings.scheduling.rules import build_index, candidate_tables
+from meetings.scheduling.solver import solve_exact
+
+
+def small_instance(seed: int) -> Instance:
+    """4–6 meetings over 3–4 slots, with tables or a cap, an interpreter, quotas, blocks, precedences."""
+    rng = random.Random(seed)
+    slots = [Slot(id=f"s{n}", session="morning" if n < 2 else "afternoon") for n in range(rng.randint(3, 4))]
+    names = [f"c{n}" for n in range(rng.randint(3, 5))]
+    companies = [Company(id=c, quota=rng.choice([None, None, 2])) for c in names]
+    people = [
+        Person(id=f"{c}-p", company=c, unavailable=[s.id for s in slots if rng.random() < 0.15])
+        for c in names
+    ]
+    with_tables = rng.random() < 0.7
+    tables = [Table(id="fixed", company=names[0]), Table(id="f1"), Table(id="f2")][: rng.randint(2, 3)]
+    tables = tables if with_tables else []
+    interpreters = [
+        Interpreter(
+            id="int",
+            pairs=["ko-ja"],
+            table=rng.choice([None, "f1"]) if with_tables else None,
+            unavailable=[slots[0].id] if rng.random() < 0.5 else [],
+        )
+    ]
+    meetings: list[Meeting] = []
+    for n in range(rng.randint(4, 6)):
+        a, b = rng.sample(names, 2)
+        meetings.append(
+            Meeting(
+                id=f"m{n}",
+                companies=(a, b),
+                people=[f"{a}-p", f"{b}-p"],
+                priority=rng.randint(1, 5),
+                interpreter="ko-ja" if rng.random() < 0.3 else None,
+                session=rng.choice([None, None, None, "morning"]),
+                after=[f"m{n - 1}"] if n and rng.random() < 0.2 else [],
+            )
+        )
+    return Instance(
+        slots=slots,
+        companies=companies,
+        people=people,
+        tables=tables,
+        max_simultaneous=None if with_tables else rng.choice([1, 2]),
+        interpreters=interpreters,
+        meetings=meetings,
+    )
+
+
+def brute_force(instance: Instance, fairness: int | None = None) -> tuple[int, int, int]:
+    """The lexicographic optimum over every assignment (unplaced, or any slot × table × interpreter)."""
+    ix = build_index(instance)
+    choices = []
+    for meeting in instance.meetings:
+        options: list[Placement | None] = [None]
+        for slot in instance.slots:
+            for table in candidate_tables(ix, meeting):
+                pool = [i.id for i in instance.interpreters] if meeting.interpreter else [None]
+                options += [
+                    Placement(meeting=meeting.id, slot=slot.id, table=table, interpreter=i) for i in pool
+                ]
+        choices.append(options)
+    best: tuple[int, int, int] | None = None
+    for combination in itertools.product(*choices):
+        placements = [p for p in combination if p is not None]
+        objective, _ = recompute_objective(instance, placements)
+        key = (-objective.placed_weight, objective.breaks, objective.table_changes)
+        if best is not None and key >= best:
+            continue
+        placed = {p.meeting for p in placements}
+        result = Result(
+            status="feasible",
+            solver="brute",
+            seconds=0,
+            placements=placements,
+            unplaced=[{"meeting": m.id, "reason": "quota"} for m in instance.meetings if m.id not in placed],
+            objective=objective,
+            fairness=fairness,
+        )
+        if not check(instance, result):
+            best = key
+    assert best is not None
+    return best
+
+
+@pytest.mark.parametrize("seed", range(12))
+def test_exact_is_optimal_against_brute_force(seed: int) -> None:
+    instance = small_instance(seed)
+    result = solve_exact(instance, time_limit=5)
+    assert check(instance, result) == []
+    assert result.status == "optimal"
+    assert result.objective is not None
+    weight, breaks, changes = brute_force(instance)
+    assert (result.objective.placed_weight, result.objective.breaks, result.objective.table_changes) == (
+        -weight,
+        breaks,
+        changes,
+    )
+    greedy = solve_greedy(instance)
+    assert check(instance, greedy) == []
+    assert greedy.objective is not None
+    assert greedy.objective.placed_weight <= -weight
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_fairness_bound_is_kept_and_optimal(seed: int) -> None:
+    instance = small_instance(100 + seed)
+    result = solve_exact(instance, time_limit=5, fairness=0)
+    assert check(instance, result) == []
+    assert result.status == "optimal"
+    assert result.objective is not None
+    weight, breaks, _ = brute_force(instance, fairness=0)
+    assert (result.objective.placed_weight, result.objective.breaks) == (-weight, breaks)
+
+
+def test_conflicting_locks_are_infeasible_not_unknown() -> None:
+    base = small_instance(1)
+    a, b = base.meetings[0].companies
+    locked = [
+        Meeting(id="x1", companies=(a, b), lock=Lock(slot="s0")),
+        Meeting(id="x2", companies=(b, a), lock=Lock(slot="s0")),
+    ]
+    instance = base.model_copy(update={"meetings": [*base.meetings, *locked]})
+    result = solve_exact(instance, time_limit=5)
+    assert result.status == "infeasible"
+    assert result.placements == []
+    assert check(instance, result) == []
+
+
+def test_a_lock_before_its_predecessor_is_infeasible() -> None:
+    base = small_instance(2)
+    a, b = base.meetings[0].companies
+    meetings = [
+        Meeting(id="first", companies=(a, b)),
+        Meeting(id="second", companies=(a, b), lock=Lock(slot="s0"), after=["first"]),
+    ]
+    instance = base.model_copy(update={"meetings": meetings})
+    assert solve_exact(instance, time_limit=5).status == "infeasible"
+
+
+def test_locks_and_precedences_are_kept() -> None:
+    instance = generate.forum(
+        3, participants=12, meetings=24, slot_count=6, cap=5, locked=0.2, precedences=0.2
+    )
+    assert any(m.lock for m in instance.meetings)
+    assert any(m.after for m in instance.meetings)
+    result = solve_exact(instance, time_limit=3)
+    assert result.status in ("optimal", "feasible")
+    assert check(instance, result) == []
+
+
+def test_same_seed_same_result() -> None:
+    instance = small_instance(7)
+    first = solve_exact(instance, time_limit=5, seed=3)
+    second = solve_exact(instance, time_limit=5, seed=3)
+    assert first.model_dump(exclude={"seconds"}) == second.model_dump(exclude={"seconds"})
+
+
+def test_generated_plaza_is_valid_from_both_solvers() -> None:
+    instance = generate.plaza(1)
+    greedy = solve_greedy(instance)
+    assert check(instance, greedy) == []
+    result = solve_exact(instance, time_limit=2)
+    assert check(instance, result) == []
+    assert result.objective is not None
+    assert greedy.objective is not None
+    assert result.objective.placed_weight >= greedy.objective.placed_weight
+    assert {u.reason for u in result.unplaced} <= {"no_common_free_slot", "interpreter_shortage", "quota"}
+
+
+def test_unplaced_reasons() -> None:
+    slots = [Slot(id="s0", session="morning"), Slot(id="s1", session="morning")]
+    companies = [Company(id="a", quota=1), Company(id="b"), Company(id="c"), Company(id="d")]
+    people = [Person(id="a-p", company="a"), Person(id="d-p", company="d", unavailable=["s0", "s1"])]
+    meetings = [
+        Meeting(id="ab", companies=("a", "b"), priority=5),
+        Meeting(id="ac", companies=("a", "c"), priority=1),  # a's quota is 1
+        Meeting(id="bd", companies=("b", "d"), people=["d-p"]),  # d is never free
+        Meeting(id="bc", companies=("b", "c"), interpreter="ko-ja"),  # no interpreter at all
+        Meeting(id="cb", companies=("c", "b"), after=["bd"]),  # bd cannot be placed
+    ]
+    instance = Instance(slots=slots, companies=companies, people=people, meetings=meetings)
+    result = solve_exact(instance, time_limit=5)
+    assert check(instance, result) == []
+    reasons = {u.meeting: u.reason for u in result.unplaced}
+    assert reasons == {
+        "ac": "quota",
+        "bd": "no_common_free_slot",
+        "bc": "interpreter_shortage",
+        "cb": "precedence",
+    }
+    capped = instance.model_copy(update={"max_simultaneous": 0, "meetings": meetings[:1]})
+    assert {u.reason for u in solve_exact(capped, time_limit=5).unplaced} == {"table_capacity"}
+
+
+def test_the_checker_finds_violations() -> None:
+    instance = small_instance(3)
+    result = solve_exact(instance, time_limit=5)
+    assert result.placements
+    assert result.objective is not None
+    first = result.placements[0]
+    doubled = result.model_copy(update={"placements": [*result.placements, first]})
+    assert any("placed twice" in v for v in check(instance, doubled))
+    wrong_objective = result.model_copy(
+        update={"objective": result.objective.model_copy(update={"breaks": result.objective.breaks + 1})}
+    )
+    assert any("objective" in v for v in check(instance, wrong_objective))
+    missing = result.model_copy(update={"unplaced": []})
+    if len(result.placements) < len(instance.meetings):
+        assert any("listed 0 times" in v for v in check(instance, missing))
+    blocked = instance.model_copy(
+        update={"companies": [c.model_copy(update={"unavailable": [first.slot]}) for c in instance.companies]}
+    )
+    assert any("unavailable" in v for v in check(blocked, result))
