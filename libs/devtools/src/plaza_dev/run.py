@@ -94,8 +94,8 @@ Plaza is running.
   Try:       curl -s -H 'X-API-Key: {stack.key("kotra")}' '{url}/v1/companies?country=KR&limit=5'
   The plaza: curl -s -H 'X-API-Key: {stack.key("kotra")}' '{url}/v1/meetings?event_id={DEMO_EVENT_ID}'
   Calendar:  a company's feed (the answer's "url" opens in any calendar app, no key needed):
-             curl -s -X POST -H 'X-API-Key: {stack.key("kotra")}' -H 'Content-Type: application/json' \
-                  -d '{{"company_id": "{DEMO_COMPANIES["hanbit-materials"]}"}}' \
+             curl -s -X POST -H 'X-API-Key: {stack.key("kotra")}' -H 'Content-Type: application/json' \\
+                  -d '{{"company_id": "{DEMO_COMPANIES["hanbit-materials"]}"}}' \\
                   '{url}/v1/events/{DEMO_EVENT_ID}/calendar-feeds'
   Logs:      .plaza/logs/
 Press Ctrl-C to stop everything.
