@@ -245,7 +245,10 @@ def test_the_plaza_replayed_through_the_gateway(
     )
     assert stranger.status_code == 404
     report = _ok(kotra.get(f"/v1/events/{event_id}/reports/meetings"))
-    assert report  # per company: scheduled, held, no-show, cancelled
+    per_company = {row["company_id"]: row for row in report["companies"]}
+    korean = per_company[str(DEMO_COMPANIES["hanbit-materials"])]
+    assert (korean["scheduled"], korean["held"], korean["cancelled"]) == (2, 1, 0)
+    assert (report["totals"]["scheduled"], report["totals"]["held"]) == (2, 1)
     csv = kotra.get(f"/v1/events/{event_id}/reports/meetings", params={"format": "csv"})
     assert csv.status_code == 200
     assert csv.content.startswith(b"\xef\xbb\xbf")  # UTF-8 with BOM: Excel reads Korean and Japanese

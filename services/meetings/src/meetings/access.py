@@ -13,7 +13,7 @@ import uuid
 from collections.abc import Iterable
 
 from meetings.events.models import Event, EventStatus
-from plaza_kit.errors import ForbiddenError, NotFoundError
+from plaza_kit.errors import ForbiddenError
 from plaza_kit.identity import Principal
 
 
@@ -48,11 +48,3 @@ def require_organiser(principal: Principal, event: Event) -> None:
     """403 unless the principal organises `event` (the event itself is visible to them)."""
     if not is_organiser(principal, event):
         raise ForbiddenError("only the event's organisers may do this")
-
-
-def require_company_or_organiser(
-    principal: Principal, event: Event, company_id: uuid.UUID, what: str
-) -> None:
-    """404 unless the principal organises `event` or is the company (its records are private)."""
-    if not sees_company(principal, event, company_id):
-        raise NotFoundError(f"no {what} of company {company_id} at event {event.id}")

@@ -319,16 +319,13 @@ async def get_meeting(
     return (await session.scalars(query)).first()
 
 
-async def count_booking(
-    session: AsyncSession, event_id: uuid.UUID, company_id: uuid.UUID, default_quota: int | None
-) -> bool:
+async def count_booking(session: AsyncSession, event_id: uuid.UUID, company_id: uuid.UUID) -> bool:
     """Count one more live meeting for the company; False (nothing counted) when its quota is full.
 
     A company's first meeting copies the event's default quota as the statement reads it. (A change of
     the default committed while this booking runs is not applied to the row this booking creates; the
     event row is not locked here on purpose, so that bookings never queue behind registrations.)
     """
-    _ = default_quota  # read from the event row itself, under the lock
     source = select(
         literal(event_id, Uuid).label("event_id"),
         literal(company_id, Uuid).label("company_id"),

@@ -158,7 +158,7 @@ async def reschedule_meeting(
 ) -> MeetingRead:
     """Move a meeting to another slot (organisers). It keeps its id; calendars see a new SEQUENCE. If the
     new slot is taken, the meeting stays where it was and the answer is a 409 naming what was taken."""
-    meeting = await service.reschedule(
+    moved = await service.reschedule(
         session,
         meeting_id,
         principal,
@@ -166,8 +166,7 @@ async def reschedule_meeting(
         table_id=body.table_id,
         interpreter_id=body.interpreter_id,
     )
-    shown, event = await service.visible_meeting(session, meeting.id, principal)
-    return to_read(await service.view(session, shown, event, principal))
+    return to_read(moved)
 
 
 @router.post(
@@ -185,9 +184,7 @@ async def cancel_meeting(
 ) -> MeetingRead:
     """Cancel (either company or an organiser): the slot is free again; calendars keep the meeting as
     cancelled."""
-    meeting = await service.cancel(session, meeting_id, principal, body.reason)
-    shown, event = await service.visible_meeting(session, meeting.id, principal)
-    return to_read(await service.view(session, shown, event, principal))
+    return to_read(await service.cancel(session, meeting_id, principal, body.reason))
 
 
 def _mark_route(path: str, status_value: MeetingStatus, operation_id: str, summary: str, doc: str) -> None:
@@ -196,9 +193,7 @@ def _mark_route(path: str, status_value: MeetingStatus, operation_id: str, summa
         session: SessionDep,
         principal: Annotated[Principal, requires(Scope.MEETINGS_ORGANISE)],
     ) -> MeetingRead:
-        meeting = await service.mark(session, meeting_id, principal, status_value)
-        shown, event = await service.visible_meeting(session, meeting.id, principal)
-        return to_read(await service.view(session, shown, event, principal))
+        return to_read(await service.mark(session, meeting_id, principal, status_value))
 
     mark.__doc__ = doc
     router.post(

@@ -308,23 +308,27 @@ def _choices(
     return options
 
 
+async def _slot(session: AsyncSession, event: Event, slot_id: uuid.UUID) -> SlotInfo:
+    """The event's slot `slot_id` (422 when the event has no such slot)."""
+    row = await repository.slot_of(session, event.id, slot_id)
+    if row is None:
+        raise UnprocessableError(f"slot_id: no slot {slot_id} at this event")
+    return SlotInfo(row.id, row.starts_at, row.ends_at)
+
+
 async def _place(
     session: AsyncSession,
     event: Event,
     meeting: Meeting,
     sides: Parties,
-    slot_id: uuid.UUID,
+    slot: SlotInfo,
     *,
     table_id: uuid.UUID | None = None,
     interpreter_id: uuid.UUID | None = None,
     ignore: Holder | None = None,
     reveal: bool = False,
 ) -> None:
-    """Claim `slot_id` for `meeting` (flushed, claims of its own already released); 409 when it cannot."""
-    slot_row = await repository.slot_of(session, event.id, slot_id)
-    if slot_row is None:
-        raise UnprocessableError(f"slot_id: no slot {slot_id} at this event")
-    slot = SlotInfo(slot_row.id, slot_row.starts_at, slot_row.ends_at)
+    """Claim `slot` for `meeting` (flushed, claims of its own already released); 409 when it cannot."""
     holder = Holder(meeting_id=meeting.id)
     known = await facts(session, event, sides, ignore, table_id=table_id, interpreter_id=interpreter_id)
     options = _choices(known, sides, slot, table_id, interpreter_id)
@@ -380,7 +384,7 @@ def _has_free_table(known: Facts, sides: Parties, slot: SlotInfo, table_id: uuid
 async def _count(session: AsyncSession, event: Event, sides: Parties) -> None:
     # In id order: two bookings that share companies lock their quota rows in the same order.
     for company in sorted(sides.companies):
-        if not await repository.count_booking(session, event.id, company, event.default_quota):
+        if not await repository.count_booking(session, event.id, company):
             quota = await repository.quota_of(session, event.id, company)
             limit = quota.quota if quota is not None else event.default_quota
             raise QuotaExceededError(
@@ -407,8 +411,7 @@ async def book(
     reveal: bool = False,
 ) -> Meeting:
     """A new meeting in `slot_id`; 409 when a resource is taken, a quota is full or the pair meets already."""
-    if await repository.slot_of(session, event.id, slot_id) is None:
-        raise UnprocessableError(f"slot_id: no slot {slot_id} at this event")
+    slot = await _slot(session, event, slot_id)
     now = datetime.now(UTC)
     meeting = Meeting(
         id=meeting_id or uuid7(),
@@ -441,7 +444,7 @@ async def book(
         event,
         meeting,
         sides,
-        slot_id,
+        slot,
         table_id=table_id,
         interpreter_id=interpreter_id,
         ignore=ignore,
@@ -512,13 +515,14 @@ async def reschedule(
     *,
     table_id: uuid.UUID | None,
     interpreter_id: uuid.UUID | None,
-) -> Meeting:
+) -> MeetingView:
     """Move a meeting to another slot (or table, or interpreter); it keeps its id, SEQUENCE goes up."""
     meeting, event = await organised_meeting(session, meeting_id, principal)
     if is_finished(event.status):
         raise ConflictError("the event is finished")
     if meeting.status not in MOVABLE:
         raise ConflictError(f"a meeting that is {meeting.status} cannot be moved")
+    slot = await _slot(session, event, slot_id)
     sides = await sides_of(session, event, meeting)
     holder = Holder(meeting_id=meeting.id)
     old_slot = meeting.slot_id
@@ -531,7 +535,7 @@ async def reschedule(
         event,
         meeting,
         sides,
-        slot_id,
+        slot,
         table_id=table_id,
         interpreter_id=interpreter_id,
         ignore=holder,
@@ -541,17 +545,17 @@ async def reschedule(
         await repository.release_slot(session, holder, old_slot)
     _touch(meeting)
     await session.flush()
-    return meeting
+    return await view(session, meeting, event, principal)
 
 
 async def cancel(
     session: AsyncSession, meeting_id: uuid.UUID, principal: Principal, reason: str | None
-) -> Meeting:
+) -> MeetingView:
     """Cancel a meeting (organisers or either company): its slot is free again; calendars keep it as
     cancelled (SEQUENCE goes up)."""
     meeting, event = await visible_meeting(session, meeting_id, principal, for_update=True)
     if meeting.status == MeetingStatus.CANCELLED:
-        return meeting
+        return await view(session, meeting, event, principal)
     if meeting.status not in CANCELLABLE:
         raise ConflictError(f"a meeting that is {meeting.status} cannot be cancelled")
     for company in sorted((meeting.company_a_id, meeting.company_b_id)):  # quota rows first, as bookings do
@@ -561,16 +565,16 @@ async def cancel(
     meeting.cancel_reason = reason
     _touch(meeting)
     await session.flush()
-    return meeting
+    return await view(session, meeting, event, principal)
 
 
 async def mark(
     session: AsyncSession, meeting_id: uuid.UUID, principal: Principal, status: MeetingStatus
-) -> Meeting:
+) -> MeetingView:
     """Record that a meeting was checked in, held or a no-show (organisers)."""
-    meeting, _ = await organised_meeting(session, meeting_id, principal)
+    meeting, event = await organised_meeting(session, meeting_id, principal)
     if meeting.status == status:
-        return meeting
+        return await view(session, meeting, event, principal)
     allowed = MEETING_TRANSITIONS[MeetingStatus(meeting.status)]
     if status not in allowed:
         raise UnprocessableError(
@@ -581,7 +585,7 @@ async def mark(
     meeting.version += 1
     meeting.updated_at = datetime.now(UTC)
     await session.flush()
-    return meeting
+    return await view(session, meeting, event, principal)
 
 
 async def views(
