@@ -66,7 +66,8 @@ def test_the_demo_plaza_is_loaded(kotra: httpx.Client) -> None:
     kinds = [session["kind"] for session in sessions]
     assert {"keynote", "presentation", "ir_session", "pitch", "b2b_block"} <= set(kinds)
     meetings = _ok(kotra.get("/v1/meetings", params={"event_id": str(DEMO_EVENT_ID)}))["items"]
-    assert len(meetings) == 6
+    # six booked by the demo; nine once tests/test_schedule_runs_e2e.py has published its schedule-all run
+    assert len(meetings) in (6, 9)
 
 
 def test_the_plaza_replayed_through_the_gateway(

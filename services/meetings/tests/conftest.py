@@ -9,6 +9,7 @@ see only their own rows; `live_client` commits for real, for tests that need sev
 import json
 import uuid
 from collections.abc import AsyncIterator, Iterator
+from contextlib import asynccontextmanager
 from typing import Any
 
 import httpx
@@ -106,15 +107,24 @@ async def client(
         await transaction.rollback()
 
 
+@asynccontextmanager
+async def committing_client(
+    engine: AsyncEngine, settings: MeetingsSettings, headers: dict[str, str]
+) -> AsyncIterator[httpx.AsyncClient]:
+    """A client of an app (started, stopped after) whose requests commit for real."""
+    app = create_app(settings)
+    async with app.router.lifespan_context(app):
+        bind_database(app, engine, make_sessionmaker(engine))
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(
+            transport=transport, base_url="http://meetings", headers=headers
+        ) as http:
+            yield http
+
+
 @pytest.fixture
 async def live_client(
     meetings_engine: AsyncEngine, meetings_settings: MeetingsSettings, organiser_headers: dict[str, str]
 ) -> AsyncIterator[httpx.AsyncClient]:
-    app = create_app(meetings_settings)
-    async with app.router.lifespan_context(app):
-        bind_database(app, meetings_engine, make_sessionmaker(meetings_engine))
-        transport = httpx.ASGITransport(app=app)
-        async with httpx.AsyncClient(
-            transport=transport, base_url="http://meetings", headers=organiser_headers
-        ) as http:
-            yield http
+    async with committing_client(meetings_engine, meetings_settings, organiser_headers) as http:
+        yield http

@@ -1,7 +1,7 @@
 """The app factory every service uses: same middleware, errors, health, database and docs conventions."""
 
-from collections.abc import AsyncIterator, Sequence
-from contextlib import asynccontextmanager
+from collections.abc import AsyncIterator, Callable, Sequence
+from contextlib import AbstractAsyncContextManager, AsyncExitStack, asynccontextmanager
 from typing import Any
 
 from fastapi import APIRouter, FastAPI
@@ -37,10 +37,12 @@ def create_service_app(
     openapi_tags: list[dict[str, Any]] | None = None,
     idempotency: IdempotencyStore | None = None,
     upstreams: Sequence[str | Upstream] = (),
+    lifespans: Sequence[Callable[[FastAPI], AbstractAsyncContextManager[None]]] = (),
 ) -> FastAPI:
     """A FastAPI app for `service` (its package name, which is also its database schema); `idempotency` is
     the store of its `Idempotency-Key` table, used by `IdempotentCreateDep`; `upstreams` are the services
-    it calls, one pooled client each for the app's lifetime (`plaza_kit.client`)."""
+    it calls, one pooled client each for the app's lifetime (`plaza_kit.client`); `lifespans` are the
+    service's own background parts (entered in order once the database is bound, left in reverse)."""
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -49,7 +51,10 @@ def create_service_app(
         clients = open_upstreams(service, settings, upstreams) if upstreams else None
         app.state.upstreams = clients
         try:
-            yield
+            async with AsyncExitStack() as stack:
+                for part in lifespans:
+                    await stack.enter_async_context(part(app))
+                yield
         finally:
             if clients is not None:
                 await clients.aclose()

@@ -183,6 +183,15 @@ def field_errors(raw_errors: Sequence[Any]) -> list[FieldError]:
     return result
 
 
+def problem_body(error: ServiceError) -> dict[str, Any]:
+    """The problem an error would answer, as a JSON object to embed (a batch listing what each item met)."""
+    problem = Problem(
+        type=problem_type(error.slug), title=error.title, status=error.status, detail=error.detail
+    ).to_body()
+    problem.pop("request_id", None)
+    return {**problem, **(error.extensions or {})}
+
+
 async def _service_error(request: Request, error: Exception) -> Response:
     assert isinstance(error, ServiceError)
     return problem_response(

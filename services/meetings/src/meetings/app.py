@@ -10,6 +10,8 @@ from meetings.events.router import router as events_router
 from meetings.registrations.router import router as registrations_router
 from meetings.reports.router import router as reports_router
 from meetings.requests.router import router as requests_router
+from meetings.schedule_runs.router import router as schedule_runs_router
+from meetings.schedule_runs.runner import supervising
 from meetings.settings import MeetingsSettings
 from meetings.setup.router import router as setup_router
 from plaza_kit.app import create_service_app
@@ -28,6 +30,10 @@ TAGS = [
     {"name": "setup", "description": "B2B set-up: tables, interpreters, blocked slots, company quotas."},
     {"name": "reports", "description": "Organisers' reports, as JSON or CSV for Excel (UTF-8 with BOM)."},
     {"name": "calendar", "description": "Calendar feeds: secret iCalendar URLs for calendar apps."},
+    {
+        "name": "scheduling",
+        "description": "Schedule all: an exact solver places the accepted requests; follow, read, publish.",
+    },
 ]
 
 
@@ -47,11 +53,13 @@ def create_app(settings: MeetingsSettings | None = None) -> FastAPI:
             meetings_router,
             setup_router,
             reports_router,
+            schedule_runs_router,
             *calendar_routers,
         ],
         openapi_tags=TAGS,
         idempotency=idempotency,
         upstreams=("registry",),
+        lifespans=(supervising,),
     )
     install_read_pool(app, settings, application_name="plaza-meetings-reads")  # the lean reads' connections
     return app

@@ -221,7 +221,10 @@ async def _requests_and_meetings(
         await requests.create_request(session, DEMO_EVENT_ID, body, DEMO_PRINCIPAL, request_id=request_id)
         if demo.outcome == "declined":
             await requests.decline(session, DEMO_EVENT_ID, request_id, DEMO_PRINCIPAL, "Our agenda is full.")
-        if demo.outcome != "accepted" or demo.slot is None:
+        if demo.outcome != "accepted":
+            continue
+        if demo.slot is None:  # accepted, to be placed by a schedule run
+            await requests.accept(session, DEMO_EVENT_ID, request_id, DEMO_PRINCIPAL, RequestAccept())
             continue
         meeting_id = demo_id("meeting", f"{demo.requester}>{demo.requested}", position)
         answer = RequestAccept(slot_id=slots[demo.slot - 1].id)

@@ -278,7 +278,8 @@ SESSIONS: tuple[DemoSession, ...] = (
 
 @dataclass(frozen=True)
 class DemoRequest:
-    """A meeting request and what became of it: `slot` (1-based, of the B2B block) books it."""
+    """A meeting request and what became of it: `slot` (1-based, of the B2B block) books it; accepted
+    without a slot, it waits for a schedule run."""
 
     requester: str  # person key
     requested: str  # person key
@@ -331,6 +332,10 @@ REQUESTS: tuple[DemoRequest, ...] = (
         proposed_slot=5,
     ),
     DemoRequest("owari-1", "nuri-1", "export_import", "Pouch film for our customers.", outcome="requested"),
+    # Accepted without a slot: what the organisers' "schedule all" run places.
+    DemoRequest("mikawa-1", "seon-1", "export_import", "Electrolyte for our pilot cells."),
+    DemoRequest("owari-1", "cheongsol-1", "export_import", "Separator film handling equipment."),
+    DemoRequest("meiko-1", "mirae-1", "joint_development", "Dry-room equipment for recycling lines."),
     DemoRequest("toyohashi-1", "haedeun-1", "other", "Coating line visit.", outcome="declined"),
     DemoRequest(
         "solmaru-1",

@@ -7,6 +7,7 @@ from meetings.db import idempotency
 from meetings.events.models import Event
 from meetings.registrations.models import Registration
 from meetings.requests.models import MeetingRequest
+from meetings.schedule_runs.models import ScheduleRun
 from meetings.setup.models import BlockedSlot, Interpreter, MeetingTable
 
 __all__ = [
@@ -22,6 +23,7 @@ __all__ = [
     "MeetingRequest",
     "MeetingTable",
     "Registration",
+    "ScheduleRun",
     "SessionAttendance",
     "Slot",
     "SlotClaim",

@@ -171,6 +171,16 @@ async def claimed(
     return {(row[0], row[1]) for row in await session.execute(query)}
 
 
+async def standing_claims(
+    session: AsyncSession, event_id: uuid.UUID
+) -> list[tuple[uuid.UUID, str, uuid.UUID, uuid.UUID | None]]:
+    """Every claim at the event that still stands (expired holds do not): (slot, kind, resource, meeting)."""
+    query = select(
+        SlotClaim.slot_id, SlotClaim.resource_kind, SlotClaim.resource_id, SlotClaim.meeting_id
+    ).where(SlotClaim.event_id == event_id, ~_expired_hold())
+    return [(row[0], row[1], row[2], row[3]) for row in await session.execute(query)]
+
+
 async def event_has_slots(session: AsyncSession, event_id: uuid.UUID) -> bool:
     """Whether the event's slot grid exists."""
     return bool(await session.scalar(select(exists().where(Slot.event_id == event_id))))

@@ -522,14 +522,32 @@ async def reschedule(
         raise ConflictError("the event is finished")
     if meeting.status not in MOVABLE:
         raise ConflictError(f"a meeting that is {meeting.status} cannot be moved")
-    slot = await _slot(session, event, slot_id)
-    sides = await sides_of(session, event, meeting)
     holder = Holder(meeting_id=meeting.id)
     old_slot = meeting.slot_id
     if slot_id == old_slot:  # another table or interpreter in the same slot: its own claims make way
         await repository.release(session, holder)
     # Another slot: claim it first and let the old one go after. Two moves in opposite directions then
     # find each other's committed claims (a 409 each) instead of waiting on each other's deletes.
+    await _place_again(session, event, meeting, slot_id, table_id=table_id, interpreter_id=interpreter_id)
+    if slot_id != old_slot:
+        await repository.release_slot(session, holder, old_slot)
+    _touch(meeting)
+    await session.flush()
+    return await view(session, meeting, event, principal)
+
+
+async def _place_again(
+    session: AsyncSession,
+    event: Event,
+    meeting: Meeting,
+    slot_id: uuid.UUID,
+    *,
+    table_id: uuid.UUID | None,
+    interpreter_id: uuid.UUID | None,
+) -> None:
+    """Claim `slot_id` for a meeting that exists (its own claims do not count against it)."""
+    slot = await _slot(session, event, slot_id)
+    sides = await sides_of(session, event, meeting)
     await _place(
         session,
         event,
@@ -538,14 +556,30 @@ async def reschedule(
         slot,
         table_id=table_id,
         interpreter_id=interpreter_id,
-        ignore=holder,
+        ignore=Holder(meeting_id=meeting.id),
         reveal=True,  # organisers see what holds a slot
     )
-    if slot_id != old_slot:
-        await repository.release_slot(session, holder, old_slot)
+
+
+async def move_released(
+    session: AsyncSession,
+    event: Event,
+    meeting: Meeting,
+    slot_id: uuid.UUID,
+    *,
+    table_id: uuid.UUID | None,
+    interpreter_id: uuid.UUID | None,
+) -> None:
+    """Put a meeting whose claims were released (a schedule being published) in `slot_id`; 409 when the
+    database refuses a claim. It keeps its id; SEQUENCE goes up."""
+    await _place_again(session, event, meeting, slot_id, table_id=table_id, interpreter_id=interpreter_id)
     _touch(meeting)
     await session.flush()
-    return await view(session, meeting, event, principal)
+
+
+async def release_claims(session: AsyncSession, meeting: Meeting) -> None:
+    """Let go of every claim of `meeting` (it is about to be placed again)."""
+    await repository.release(session, Holder(meeting_id=meeting.id))
 
 
 async def cancel(
