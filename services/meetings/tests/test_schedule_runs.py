@@ -232,6 +232,16 @@ async def test_reschedule_unlocked_moves_a_meeting_and_bumps_its_sequence(
     kept = await _wait(live_client, await _start(live_client, plaza, time_limit_seconds=20))
     assert kept["placed"] == 2
     assert kept["unplaced"] == 1
+    locked = await live_client.post(f"/v1/meetings/{in_the_way}/lock")
+    assert locked.status_code == 200
+    assert locked.json()["locked"] is True
+    held = await _wait(
+        live_client, await _start(live_client, plaza, time_limit_seconds=20, reschedule_unlocked=True)
+    )
+    assert held["movable_meetings"] == 0  # a locked meeting stays, whatever the run may do
+    assert held["placed"] == 2
+    unlocked = await live_client.post(f"/v1/meetings/{in_the_way}/unlock")
+    assert unlocked.json()["locked"] is False
     location = await _start(live_client, plaza, time_limit_seconds=20, reschedule_unlocked=True)
     run = await _wait(live_client, location)
     assert run["movable_meetings"] == 1
@@ -248,6 +258,7 @@ async def test_reschedule_unlocked_moves_a_meeting_and_bumps_its_sequence(
     meeting = (await live_client.get(f"/v1/meetings/{in_the_way}")).json()
     assert meeting["slot_id"] == moved["slot_id"]
     assert meeting["sequence"] == 1
+    assert meeting["locked"] is True  # published
     await assert_consistent(meetings_engine, plaza.event_id)
 
 

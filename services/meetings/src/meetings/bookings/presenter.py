@@ -49,6 +49,7 @@ def to_read(shown: MeetingView) -> MeetingRead:
         priority=meeting.priority,
         status=MeetingStatus(meeting.status),
         sequence=meeting.sequence,
+        locked=meeting.locked,
         cancel_reason=meeting.cancel_reason,
         feedback=[
             FeedbackRead(

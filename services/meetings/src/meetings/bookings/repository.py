@@ -710,6 +710,7 @@ def meeting_body_sql(
             ("priority", _lean_json("m.priority")),
             ("status", _lean_json("m.status")),
             ("sequence", _lean_json("m.sequence")),
+            ("locked", _lean_json("m.locked")),
             ("cancel_reason", _lean_json("m.cancel_reason")),
             ("feedback", feedbacks),
             ("outcome", f"CASE WHEN o.meeting_id IS NULL THEN 'null' ELSE {outcome} END"),

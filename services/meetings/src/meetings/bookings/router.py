@@ -223,6 +223,30 @@ _mark_route("no-show", MeetingStatus.NO_SHOW, "meetings_mark_no_show", "Mark a n
             "A side did not come (organisers); a mistaken no-show can still be marked held.")  # fmt: skip
 
 
+def _lock_route(path: str, locked: bool, operation_id: str, summary: str, doc: str) -> None:
+    async def lock(
+        meeting_id: uuid.UUID,
+        session: SessionDep,
+        principal: Annotated[Principal, requires(Scope.MEETINGS_ORGANISE)],
+    ) -> MeetingRead:
+        return to_read(await service.set_locked(session, meeting_id, principal, locked))
+
+    lock.__doc__ = doc
+    router.post(
+        f"/{{meeting_id}}/{path}",
+        operation_id=operation_id,
+        summary=summary,
+        responses=ORGANISER_ERRORS,
+        openapi_extra=owner_only(),
+    )(lock)
+
+
+_lock_route("lock", True, "meetings_lock", "Lock a meeting",
+            "Keep it where it is: runs with `reschedule_unlocked` do not move it (organisers).")  # fmt: skip
+_lock_route("unlock", False, "meetings_unlock", "Unlock a meeting",
+            "Runs with `reschedule_unlocked` may move it again (organisers).")  # fmt: skip
+
+
 @router.put(
     "/{meeting_id}/feedback",
     operation_id="meetings_feedback",

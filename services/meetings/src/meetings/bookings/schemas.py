@@ -195,6 +195,7 @@ class MeetingRead(ContractModel):
     priority: int
     status: MeetingStatus
     sequence: int
+    locked: bool = Field(description="Locked meetings stay where they are when a schedule run re-plans.")
     cancel_reason: str | None
     feedback: list[FeedbackRead] = Field(description="The sides' feedback you may see.")
     outcome: OutcomeRead | None

@@ -622,6 +622,19 @@ async def mark(
     return await view(session, meeting, event, principal)
 
 
+async def set_locked(
+    session: AsyncSession, meeting_id: uuid.UUID, principal: Principal, locked: bool
+) -> MeetingView:
+    """Lock a meeting where it is (schedule runs never move it) or unlock it (organisers)."""
+    meeting, event = await organised_meeting(session, meeting_id, principal)
+    if meeting.locked != locked:
+        meeting.locked = locked
+        meeting.version += 1
+        meeting.updated_at = datetime.now(UTC)
+        await session.flush()
+    return await view(session, meeting, event, principal)
+
+
 async def views(
     session: AsyncSession, rows: Sequence[tuple[Meeting, Event]], principal: Principal
 ) -> list[MeetingView]:
