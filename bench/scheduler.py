@@ -3,8 +3,9 @@
 For each instance it runs the greedy heuristic (the baseline) and the exact solver with the instance's
 time limit, checks both results with the checker, and prints: meetings placed, priority weight, breaks,
 table changes, the proven bound of the first unproven stage, the greedy baseline, seconds and status,
-with the verdict on the issue's target. `--breaks-solver` picks the breaks stage's engine (hybrid: RC2
-MaxSAT for half the stage's time, then CP-SAT; maxsat; cp-sat) for the solver-choice comparison.
+with the verdict on the issue's target. `--breaks-solver` picks the breaks stage's engine (cp-sat, the
+default: the day-flow model; hybrid: RC2 MaxSAT for half the stage's time, then CP-SAT; maxsat) for the
+solver-choice comparison.
 `--only NAME` runs the instances whose name contains NAME. Results are saved as JSON in bench/results/.
 """
 
@@ -96,7 +97,7 @@ def verdict(case: Case, status: str, seconds: float, gap: float | None) -> str:
 
 def main() -> None:
     parser = argparse.ArgumentParser(prog="./plaza bench scheduler")
-    parser.add_argument("--breaks-solver", choices=("hybrid", "maxsat", "cp-sat"), default="hybrid")
+    parser.add_argument("--breaks-solver", choices=("cp-sat", "hybrid", "maxsat"), default="cp-sat")
     parser.add_argument("--only", default="")
     parser.add_argument("--seed", type=int, default=0)
     args = parser.parse_args()

@@ -226,3 +226,110 @@ def test_the_checker_finds_violations() -> None:
         update={"companies": [c.model_copy(update={"unavailable": [first.slot]}) for c in instance.companies]}
     )
     assert any("unavailable" in v for v in check(blocked, result))
+
+
+@pytest.mark.parametrize("counted", [False, True])
+def test_day_flow_costs_exactly_the_breaks(counted: bool) -> None:
+    """Every busy pattern of 6 slots (one never possible): the day flow admits it (with its count when
+    counted) and its cheapest path costs exactly its breaks; the hinted path is that one."""
+    from ortools.sat.python import cp_model
+
+    from meetings.scheduling.days import add_day
+    from meetings.scheduling.rules import breaks_of
+
+    slots, never = 6, 2
+    for pattern in itertools.product([0, 1], repeat=slots):
+        if pattern[never] or not any(pattern):
+            continue
+        model = cp_model.CpModel()
+        busy = [None if pos == never else model.new_bool_var(f"b{pos}") for pos in range(slots)]
+        for pos, term in enumerate(busy):
+            if term is not None:
+                model.add(term == pattern[pos])
+        day = add_day(model, busy, sum(pattern) if counted else None, "c")
+        model.minimize(sum(day.costs))
+        on = {pos for pos in range(slots) if pattern[pos]}
+        day.hint(model, on)
+        model.add_decision_strategy([], cp_model.CHOOSE_FIRST, cp_model.SELECT_MIN_VALUE)
+        solver = cp_model.CpSolver()
+        solver.parameters.num_workers = 1
+        solver.parameters.fix_variables_to_their_hinted_value = True
+        assert solver.solve(model) == cp_model.OPTIMAL, pattern
+        assert round(solver.objective_value) == breaks_of(on), pattern
+
+
+def interpreted_instance(seed: int) -> Instance:
+    """Four meetings that all need an interpreter: two pool interpreters of one class (but for breaks),
+    a third with another pair set or fixed to a floating table; tables or none."""
+    rng = random.Random(seed)
+    slots = [Slot(id=f"s{n}", session="morning") for n in range(3)]
+    names = [f"c{n}" for n in range(4)]
+    tables = [Table(id="f1"), Table(id="f2")] if rng.random() < 0.6 else []
+    interpreters = [
+        Interpreter(id="i1", pairs=["ko-ja"]),
+        Interpreter(id="i2", pairs=["ko-ja"], unavailable=[rng.choice(["s0", "s1", "s2"])]),
+        rng.choice(
+            [
+                Interpreter(id="i3", pairs=["ko-ja", "ko-en"], unavailable=["s1"]),
+                Interpreter(id="i3", pairs=["ko-ja"], table="f1" if tables else None),
+            ]
+        ),
+    ]
+    meetings = []
+    for n in range(4):
+        a, b = rng.sample(names, 2)
+        meetings.append(
+            Meeting(
+                id=f"m{n}",
+                companies=(a, b),
+                priority=rng.randint(1, 5),
+                interpreter=rng.choice(["ko-ja", "ko-ja", "ko-en"]),
+            )
+        )
+    return Instance(
+        slots=slots,
+        companies=[Company(id=c) for c in names],
+        tables=tables,
+        max_simultaneous=None if tables else 3,
+        interpreters=interpreters,
+        meetings=meetings,
+    )
+
+
+@pytest.mark.parametrize("seed", [0, 2, 5])
+def test_interpreter_classes_stay_optimal_against_brute_force(seed: int) -> None:
+    instance = interpreted_instance(seed)
+    result = solve_exact(instance, time_limit=5)
+    assert check(instance, result) == []
+    assert result.status == "optimal"
+    assert result.objective is not None
+    weight, breaks, changes = brute_force(instance)
+    objective = result.objective
+    assert (objective.placed_weight, objective.breaks, objective.table_changes) == (-weight, breaks, changes)
+
+
+@pytest.mark.parametrize("seed", range(8))
+def test_the_weight_lp_bound_is_an_upper_bound(seed: int) -> None:
+    from meetings.scheduling.bounds import weight_upper_bound
+    from meetings.scheduling.rules import static_slots
+
+    instance = small_instance(seed) if seed else interpreted_instance(seed)
+    ix = build_index(instance)
+    upper = weight_upper_bound(ix, {m.id: static_slots(ix, m) for m in instance.meetings})
+    assert upper is not None
+    assert upper >= -brute_force(instance)[0]
+
+
+def test_a_generated_forum_is_proven_and_checked() -> None:
+    """A small forum (every meeting placeable): the counted day flows prove the breaks."""
+    instance = generate.forum(5, participants=14, meetings=30, slot_count=6, cap=6, forbidden=0.05)
+    result = solve_exact(instance, time_limit=20)
+    assert check(instance, result) == []
+    assert result.status == "optimal"
+    greedy = solve_greedy(instance)
+    assert result.objective is not None
+    assert greedy.objective is not None
+    assert (result.objective.placed_weight, -result.objective.breaks) >= (
+        greedy.objective.placed_weight,
+        -greedy.objective.breaks,
+    )

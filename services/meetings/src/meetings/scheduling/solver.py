@@ -1,17 +1,23 @@
 """The exact solver: OR-Tools CP-SAT, lexicographic, stage by stage.
 
 Variables: x[m, s] (meeting m in slot s) for the slots where the parties are free; t[m, s, table] when a
-meeting may use several tables; i[m, s, interpreter] when it needs one. Stages:
+meeting may use several tables; i[m, s, class] when it needs an interpreter — a class being the
+interpreters interchangeable in that slot (same needed pairs, same fixed table or the pool, none named by
+a lock), counted against the class size, the person chosen afterwards (no symmetric search). Stages:
 
-1. maximise the priority-weighted placed meetings;
-2. with stage 1's value fixed (or bounded by the best found), minimise the companies' breaks, counted as
-   starts of runs minus one: start[c, s] = busy[c, s] ∧ ¬busy[c, s−1] (exact, so the fairness bound
-   `max breaks − min breaks ≤ d` cannot be met by inflating a count);
+1. maximise the priority-weighted placed meetings; an LP bound (`bounds.py`) proves what CP-SAT's own
+   bound does not on large instances;
+2. with stage 1's value fixed (or bounded by the best found), minimise the companies' breaks: each
+   company's day a layered flow (`days.py`) whose LP relaxation is exact per company (counting the
+   meetings when all are placed), so that the max_lp worker proves bounds (the start/any model's bound
+   stays at 0); exact, so the fairness bound `max breaks − min breaks ≤ d` cannot be met by inflating a
+   count;
 3. with stage 2's value fixed, minimise table changes of companies without a fixed table (a "last table
    used" state carried over idle slots).
 
-Each stage starts from the previous solution (the greedy schedule for stage 1) as a hint. The search is
-run with a fixed number of workers and the given seed; see README.md for what is deterministic.
+Each stage starts from the previous solution (the greedy schedule for stage 1) as a hint, the day flows'
+paths included. The search is run with a fixed number of workers and the given seed; see README.md for
+what is deterministic.
 """
 
 import logging
@@ -24,8 +30,10 @@ from typing import Any, Literal
 
 from ortools.sat.python import cp_model
 
+from meetings.scheduling.bounds import weight_upper_bound
+from meetings.scheduling.days import COUNTED_ARC_LIMIT, Day, add_day, arc_count
 from meetings.scheduling.greedy import _decision_order, fill, greedy_state
-from meetings.scheduling.instance import Instance
+from meetings.scheduling.instance import Instance, covers
 from meetings.scheduling.maxsat import solve_breaks
 from meetings.scheduling.reasons import unplaced_reasons
 from meetings.scheduling.result import Bound, Placement, Result, Stage, Status
@@ -43,6 +51,8 @@ log = logging.getLogger(__name__)
 # The MaxSAT breaks stage encodes "unplaced weight ≤ U" with a sequential counter of size ~ literals × U;
 # past this many cells (a large instance where stage 1 leaves much out) the stage is CP-SAT's alone.
 MAXSAT_COUNTER_LIMIT = 2_000_000
+# With two workers, the breaks and table-changes stages run these (measured: bench/README.md, Scheduler).
+LATER_STAGE_SUBSOLVERS = ("max_lp", "default_lp")
 Var = cp_model.IntVar
 LinearExpr = cp_model.LinearExpr
 
@@ -58,14 +68,23 @@ class _Model:
     model: cp_model.CpModel = field(default_factory=cp_model.CpModel)
     x: dict[tuple[str, int], Var] = field(default_factory=dict)
     tables: dict[tuple[str, int], dict[str | None, Var]] = field(default_factory=dict)
-    interpreters: dict[tuple[str, int], dict[str, Var]] = field(default_factory=dict)
+    interpreters: dict[tuple[str, int], dict[str, Var]] = field(default_factory=dict)  # by class
+    classes: dict[tuple[int, str], list[str]] = field(default_factory=dict)  # (slot, class) -> members
     busy: dict[tuple[str, int], list[Var]] = field(default_factory=lambda: defaultdict(list))
     breaks: dict[str, LinearExpr] = field(default_factory=dict)
+    days: dict[str, Day] = field(default_factory=dict)
     options: dict[tuple[str, int], dict[str | None, list[str | None]]] = field(default_factory=dict)
     impossible_lock: bool = False
+    all_placed: bool = False  # every placeable meeting placed (stage 1 proved it possible)
 
     def placeable_weight(self) -> int:
         return sum(self.ix.meeting[meeting].priority for meeting in {meeting for meeting, _ in self.x})
+
+    def slots_of(self) -> dict[str, list[int]]:
+        found: dict[str, list[int]] = defaultdict(list)
+        for meeting, pos in self.x:
+            found[meeting].append(pos)
+        return found
 
     def place_all(self) -> None:
         of_meeting: dict[str, list[Var]] = defaultdict(list)
@@ -73,6 +92,7 @@ class _Model:
             of_meeting[meeting].append(x)
         for xs in of_meeting.values():
             self.model.add_exactly_one(xs)
+        self.all_placed = True
 
     def hint(self, placements: dict[str, Placement]) -> None:
         self.model.clear_hints()  # type: ignore[no-untyped-call]
@@ -83,8 +103,34 @@ class _Model:
             for table, tv in self.tables[(meeting, pos)].items():
                 if tv is not var:
                     self.model.add_hint(tv, on and p is not None and p.table == table)
-            for interpreter, iv in self.interpreters[(meeting, pos)].items():
-                self.model.add_hint(iv, on and p is not None and p.interpreter == interpreter)
+            for group, iv in self.interpreters[(meeting, pos)].items():
+                members = self.classes[(pos, group)]
+                self.model.add_hint(iv, on and p is not None and p.interpreter in members)
+        busy: dict[str, set[int]] = defaultdict(set)
+        for p in placements.values():
+            for company in self.ix.meeting[p.meeting].companies:
+                busy[company].add(self.ix.slot_pos[p.slot])
+        for company, day in self.days.items():
+            day.hint(self.model, busy[company])
+
+
+def _interpreter_classes(ix: Index) -> dict[tuple[int, str], str]:
+    """(slot, interpreter) -> its class in that slot: interpreters that serve exactly the same meetings
+    there (the same needed pairs, the same fixed table or the pool, none named by a lock) are
+    interchangeable, so the model counts them per class instead of naming one (no symmetric search)."""
+    needed = {m.interpreter for m in ix.instance.meetings if m.interpreter is not None}
+    locked = {m.lock.interpreter for m in ix.instance.meetings if m.lock and m.lock.interpreter}
+    classes: dict[tuple[int, str], str] = {}
+    for pos in range(len(ix.instance.slots)):
+        for interpreter in ix.instance.interpreters:
+            if pos in ix.interpreter_unavailable[interpreter.id]:
+                continue
+            if interpreter.id in locked:
+                classes[(pos, interpreter.id)] = f"i:{interpreter.id}"
+                continue
+            pairs = sorted(p for p in needed if covers(interpreter, p))
+            classes[(pos, interpreter.id)] = f"c:{interpreter.table or ''}:{','.join(pairs)}"
+    return classes
 
 
 def _build(ix: Index) -> _Model:
@@ -95,6 +141,9 @@ def _build(ix: Index) -> _Model:
     by_interpreter: dict[tuple[str, int], list[Var]] = defaultdict(list)
     per_slot: dict[int, list[Var]] = defaultdict(list)
     of_meeting: dict[str, list[tuple[int, Var]]] = defaultdict(list)
+    classes = _interpreter_classes(ix)
+    for (pos, interpreter), class_id in sorted(classes.items()):
+        m.classes.setdefault((pos, class_id), []).append(interpreter)
     for meeting in instance.meetings:
         tables = table_options(ix, meeting)
         for pos in static_slots(ix, meeting):
@@ -125,12 +174,12 @@ def _build(ix: Index) -> _Model:
                     by_table[(t, pos)].append(tv)
             interpreter_vars: dict[str, Var] = {}
             if meeting.interpreter is not None:
-                usable = sorted({i for t in viable for i in choices[t] if i is not None})
-                interpreter_vars = {i: model.new_bool_var(f"i[{meeting.id},{pos},{i}]") for i in usable}
+                usable = sorted({classes[(pos, i)] for t in viable for i in choices[t] if i is not None})
+                interpreter_vars = {g: model.new_bool_var(f"i[{meeting.id},{pos},{g}]") for g in usable}
                 model.add(total(interpreter_vars.values()) == x)
-                for i, iv in interpreter_vars.items():
-                    by_interpreter[(i, pos)].append(iv)
-                    fixed_at = ix.interpreter[i].table
+                for class_id, iv in interpreter_vars.items():
+                    by_interpreter[(class_id, pos)].append(iv)
+                    fixed_at = ix.interpreter[m.classes[(pos, class_id)][0]].table
                     if fixed_at is not None:
                         model.add_implication(iv, table_vars[fixed_at])
             m.interpreters[(meeting.id, pos)] = interpreter_vars
@@ -142,9 +191,13 @@ def _build(ix: Index) -> _Model:
                 model.add(total(placed) == 1)
         elif len(placed) > 1:
             model.add_at_most_one(placed)
-    for group in (*m.busy.values(), *by_table.values(), *by_interpreter.values()):
+    for group in (*m.busy.values(), *by_table.values()):
         if len(group) > 1:
             model.add_at_most_one(group)
+    for (class_id, pos), users in by_interpreter.items():
+        size = len(m.classes[(pos, class_id)])
+        if len(users) > size:
+            model.add(total(users) <= size)
     if instance.max_simultaneous is not None:
         for group in per_slot.values():
             if len(group) > instance.max_simultaneous:
@@ -169,32 +222,40 @@ def _build(ix: Index) -> _Model:
 
 
 def _add_breaks(m: _Model, fairness: int | None) -> LinearExpr:
-    """The breaks of every company as exact linear expressions; the fairness bound when asked."""
-    model = m.model
+    """The breaks of every company as exact linear expressions; the fairness bound when asked.
+
+    Each company's day is a layered flow (`days.py`, exact relaxation per company; its states count the
+    meetings when stage 1 placed every placeable one), unless the instance is too large for it (the trade
+    show), where the compact start/any model is used."""
     slots = len(m.ix.instance.slots)
+    days: dict[str, tuple[list[Any | None], int | None]] = {}
+    placeable: dict[str, int] = defaultdict(int)
+    for meeting in {meeting for meeting, _ in m.x}:
+        for company in m.ix.meeting[meeting].companies:
+            placeable[company] += 1
     for company in m.ix.fairness_companies:
-        busy = [total(m.busy.get((company, pos), [])) for pos in range(slots)]
-        if not any(m.busy.get((company, pos)) for pos in range(slots)):
+        terms = [m.busy.get((company, pos)) for pos in range(slots)]
+        if not any(terms):
             m.breaks[company] = total([])
             continue
-        starts = []
-        for pos in range(slots):
-            if not m.busy.get((company, pos)):
-                continue
-            start = model.new_bool_var(f"start[{company},{pos}]")
-            model.add(start <= busy[pos])
-            if pos > 0 and m.busy.get((company, pos - 1)):
-                model.add(start >= busy[pos] - busy[pos - 1])
-                model.add(start <= 1 - busy[pos - 1])
-            else:
-                model.add(start == busy[pos])
-            starts.append(start)
-        any_meeting = model.new_bool_var(f"any[{company}]")
-        model.add(any_meeting <= total(busy))
-        for term in busy:
-            model.add(any_meeting >= term)
-        m.breaks[company] = total(starts) - any_meeting
+        busy = [total(xs) if xs else None for xs in terms]
+        days[company] = (busy, placeable[company] if m.all_placed else None)
+    possible = {c: [term is not None for term in busy] for c, (busy, _) in days.items()}
+    counted = sum(arc_count(possible[c], n) for c, (_, n) in days.items())
+    uncounted = sum(arc_count(possible[c], None) for c in days)
+    if counted <= COUNTED_ARC_LIMIT:
+        for company, (busy, n) in days.items():
+            m.days[company] = add_day(m.model, busy, n, company)
+    elif uncounted <= COUNTED_ARC_LIMIT:
+        for company, (busy, _) in days.items():
+            m.days[company] = add_day(m.model, busy, None, company)
+    for company, day in m.days.items():
+        m.breaks[company] = total(day.costs)
+    if not m.days:
+        for company, (busy, _) in days.items():
+            m.breaks[company] = _compact_breaks(m.model, company, busy)
     if fairness is not None and m.breaks:
+        model = m.model
         high = model.new_int_var(0, slots, "breaks_max")
         low = model.new_int_var(0, slots, "breaks_min")
         for expression in m.breaks.values():
@@ -202,6 +263,29 @@ def _add_breaks(m: _Model, fairness: int | None) -> LinearExpr:
             model.add(expression >= low)
         model.add(high - low <= fairness)
     return total(m.breaks.values())
+
+
+def _compact_breaks(model: cp_model.CpModel, company: str, busy: list[Any | None]) -> LinearExpr:
+    """Breaks as exact starts of busy runs minus one (small, but with a weak relaxation)."""
+    starts = []
+    for pos, term in enumerate(busy):
+        if term is None:
+            continue
+        start = model.new_bool_var(f"start[{company},{pos}]")
+        model.add(start <= term)
+        previous = busy[pos - 1] if pos > 0 else None
+        if previous is not None:
+            model.add(start >= term - previous)
+            model.add(start <= 1 - previous)
+        else:
+            model.add(start == term)
+        starts.append(start)
+    any_meeting = model.new_bool_var(f"any[{company}]")
+    present = [term for term in busy if term is not None]
+    model.add(any_meeting <= total(present))
+    for term in present:
+        model.add(any_meeting >= term)
+    return total(starts) - any_meeting
 
 
 def _table_changes(m: _Model) -> LinearExpr:
@@ -267,16 +351,29 @@ def _table_changes(m: _Model) -> LinearExpr:
 
 
 def _placements(m: _Model, solver: cp_model.CpSolver) -> dict[str, Placement]:
+    """The schedule of a solution; each meeting gets the next free member of its interpreter class
+    (in id order, meetings in input order: deterministic)."""
     found: dict[str, Placement] = {}
     slots = m.ix.instance.slots
-    for (meeting, pos), x in m.x.items():
-        if not solver.boolean_value(x):
-            continue
-        table = next((t for t, tv in m.tables[(meeting, pos)].items() if solver.boolean_value(tv)), None)
-        interpreter = next(
-            (i for i, iv in m.interpreters[(meeting, pos)].items() if solver.boolean_value(iv)), None
-        )
-        found[meeting] = Placement(meeting=meeting, slot=slots[pos].id, table=table, interpreter=interpreter)
+    handed: dict[tuple[int, str], int] = defaultdict(int)
+    for meeting in m.ix.instance.meetings:
+        for pos in range(len(slots)):
+            x = m.x.get((meeting.id, pos))
+            if x is None or not solver.boolean_value(x):
+                continue
+            table = next(
+                (t for t, tv in m.tables[(meeting.id, pos)].items() if solver.boolean_value(tv)), None
+            )
+            group = next(
+                (g for g, iv in m.interpreters[(meeting.id, pos)].items() if solver.boolean_value(iv)), None
+            )
+            interpreter = None
+            if group is not None:
+                interpreter = m.classes[(pos, group)][handed[(pos, group)]]
+                handed[(pos, group)] += 1
+            found[meeting.id] = Placement(
+                meeting=meeting.id, slot=slots[pos].id, table=table, interpreter=interpreter
+            )
     return found
 
 
@@ -294,11 +391,12 @@ def solve_exact(
     seed: int = 0,
     workers: int = 2,
     tuning: dict[str, Any] | None = None,
-    breaks_solver: Literal["hybrid", "maxsat", "cp-sat"] = "hybrid",
+    breaks_solver: Literal["hybrid", "maxsat", "cp-sat"] = "cp-sat",
 ) -> Result:
     """Solve lexicographically within `time_limit` seconds (see the module docstring and README.md)."""
     started = time.perf_counter()
-    deadline = started + time_limit
+    # the stages stop early enough for what follows them (the LP bound, the insertion pass, the reasons)
+    deadline = started + time_limit - min(0.1 * time_limit, 3.0)
     ix = build_index(instance)
     m = _build(ix)
 
@@ -390,6 +488,9 @@ def solve_exact(
         solver.parameters.num_workers = workers
         solver.parameters.random_seed = seed
         solver.parameters.max_time_in_seconds = remaining * share
+        if stage != "placed_weight" and workers == 2:
+            # the day flows' LP bound is what proves breaks: one worker on the full LP, one default
+            solver.parameters.subsolvers.extend(LATER_STAGE_SUBSOLVERS)
         for name, setting in (tuning or {}).items():
             setattr(solver.parameters, name, setting)
         stage_started = time.perf_counter()
@@ -408,8 +509,11 @@ def solve_exact(
             break  # cannot happen: the previous solution is still feasible
         if code not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
             if stage == "placed_weight":
-                bound = solver.best_objective_bound
-                first_unproven = Bound(stage=stage, value=int(bound)) if bound == bound else None
+                # no solution: CP-SAT's bound is not meaningful then (it may read 0); the LP's is
+                upper = weight_upper_bound(ix, m.slots_of())
+                first_unproven = Bound(
+                    stage=stage, value=upper if upper is not None else m.placeable_weight()
+                )
                 if start_state is None:
                     return finish("unknown", {}, first_unproven, "cp-sat")
                 return finish("feasible", current, first_unproven, "cp-sat+greedy")
@@ -417,14 +521,21 @@ def solve_exact(
             break
         value = round(solver.objective_value)
         current = _placements(m, solver)
-        if code == cp_model.OPTIMAL:
-            last_bound = Bound(stage=stage, value=value)
-        else:
+        proven_value: int | None = value if code == cp_model.OPTIMAL else None
+        if proven_value is None:
             raw = solver.best_objective_bound
             proven = math.floor(raw + 1e-6) if stage == "placed_weight" else max(0, math.ceil(raw - 1e-6))
+            if stage == "placed_weight":
+                upper = weight_upper_bound(ix, m.slots_of())
+                proven = min(proven, upper) if upper is not None else proven
             if stage == "breaks":
                 proven = max(proven, maxsat_bound)
-            first_unproven = first_unproven or Bound(stage=stage, value=proven)
+            if proven == value:
+                proven_value = value  # the bound met the value: the stage is proven all the same
+            else:
+                first_unproven = first_unproven or Bound(stage=stage, value=proven)
+        if proven_value is not None:
+            last_bound = Bound(stage=stage, value=value)
         if stage == "placed_weight":
             fixed_weight = value
             m.model.add(expression >= value)
