@@ -139,7 +139,7 @@ async def get_meeting(
     meeting_id: uuid.UUID, session: SessionDep, principal: Annotated[Principal, requires(Scope.MEETINGS_READ)]
 ) -> MeetingRead:
     """One meeting (its two companies and the event's organisers; others get 404)."""
-    meeting, event = await service.visible_meeting(session, meeting_id, principal)
+    meeting, event = await service.visible_meeting(session, meeting_id, principal, read_only=True)
     return to_read(await service.view(session, meeting, event, principal))
 
 

@@ -17,7 +17,7 @@ from typing import Any
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from meetings.access import acts_for, is_organiser, sees_any
+from meetings.access import acts_for, is_organiser, reads_everything, sees_any
 from meetings.bookings import repository
 from meetings.bookings.availability import (
     Busy,
@@ -472,14 +472,21 @@ async def _insert_meeting(session: AsyncSession, event: Event, meeting: Meeting,
 
 
 async def visible_meeting(
-    session: AsyncSession, meeting_id: uuid.UUID, principal: Principal, *, for_update: bool = False
+    session: AsyncSession,
+    meeting_id: uuid.UUID,
+    principal: Principal,
+    *,
+    for_update: bool = False,
+    read_only: bool = False,
 ) -> tuple[Meeting, Event]:
-    """A meeting the caller may see (its two companies and the event's organisers); 404 otherwise."""
+    """A meeting the caller may see (its two companies and the event's organisers; to read it, also a
+    platform service: `read_only`); 404 otherwise."""
     meeting = await repository.get_meeting(session, meeting_id, for_update=for_update)
     if meeting is None:
         raise NotFoundError(f"no meeting with id {meeting_id}")
     event = await visible_event(session, meeting.event_id, principal)
-    if not sees_any(principal, event, (meeting.company_a_id, meeting.company_b_id)):
+    sides = (meeting.company_a_id, meeting.company_b_id)
+    if not (sees_any(principal, event, sides) or (read_only and reads_everything(principal))):
         raise NotFoundError(f"no meeting with id {meeting_id}")
     return meeting, event
 
