@@ -10,7 +10,8 @@ from meetings.scheduling import generate
 from meetings.scheduling.checker import check, recompute_objective
 from meetings.scheduling.greedy import solve_greedy
 from meetings.scheduling.instance import Company, Instance, Interpreter, Lock, Meeting, Person, Slot, Table
-from meetings.scheduling.result import Placement, Result
+from meetings.scheduling.progress import Progress
+from meetings.scheduling.result import STAGES, Placement, Result
 from meetings.scheduling.rules import build_index, candidate_tables
 from meetings.scheduling.solver import solve_exact
 
@@ -333,3 +334,58 @@ def test_a_generated_forum_is_proven_and_checked() -> None:
         greedy.objective.placed_weight,
         -greedy.objective.breaks,
     )
+
+
+def _key(progress: Progress) -> tuple[int, int, int]:
+    assert progress.objective is not None
+    o = progress.objective
+    return (-o.placed_weight, o.breaks, o.table_changes)
+
+
+@pytest.mark.parametrize("which", ["forum", "plaza"])
+def test_progress_is_reported_in_stage_order_and_ends_with_the_result(which: str) -> None:
+    if which == "forum":
+        instance = generate.forum(5, participants=14, meetings=30, slot_count=6, cap=6, forbidden=0.05)
+    else:
+        instance = generate.plaza(1)
+    calls: list[Progress] = []
+    result = solve_exact(instance, time_limit=20, on_progress=calls.append)
+    assert check(instance, result) == []
+    assert result.status == "optimal"
+    order = [STAGES.index(c.stage) for c in calls]
+    assert order == sorted(order)
+    assert {c.stage for c in calls} == set(STAGES)
+    assert all(c.objective is not None for c in calls)  # the greedy schedule is known from the start
+    keys = [_key(c) for c in calls]
+    assert keys == sorted(keys, reverse=True)  # never worse than the previous report
+    seconds = [c.seconds for c in calls]
+    assert seconds == sorted(seconds)
+    assert all(c.bound is None or c.bound.stage == c.stage for c in calls[:-1])
+    assert calls[-1].objective == result.objective
+    assert calls[-1].bound == result.bound
+    assert calls[-1].to_json()["objective"] == result.model_dump(mode="json")["objective"]
+    for stage in STAGES:
+        # each stage's bound only tightens, and its last report before the result is proven
+        bounds = [c.bound.value for c in calls[:-1] if c.stage == stage and c.bound is not None]
+        assert bounds
+        assert bounds == (sorted(bounds, reverse=True) if stage == "placed_weight" else sorted(bounds))
+
+
+def test_progress_hook_changes_nothing() -> None:
+    for seed in (3, 7):
+        instance = small_instance(seed)
+        quiet = solve_exact(instance, time_limit=5, seed=1)
+        calls: list[Progress] = []
+        heard = solve_exact(instance, time_limit=5, seed=1, on_progress=calls.append)
+        assert calls
+        assert quiet.model_dump(exclude={"seconds"}) == heard.model_dump(exclude={"seconds"})
+
+
+def test_solution_reports_are_throttled() -> None:
+    from meetings.scheduling.progress import SolutionReporter
+
+    heard: list[SolutionReporter] = []
+    reporter = SolutionReporter(heard.append)
+    for _ in range(50):
+        reporter.on_solution_callback()
+    assert len(heard) == 1

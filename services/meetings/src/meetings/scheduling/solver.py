@@ -13,7 +13,9 @@ a lock), counted against the class size, the person chosen afterwards (no symmet
    stays at 0); exact, so the fairness bound `max breaks − min breaks ≤ d` cannot be met by inflating a
    count;
 3. with stage 2's value fixed, minimise table changes of companies without a fixed table (a "last table
-   used" state carried over idle slots).
+   used" state carried over idle slots). With tables, stages 2 and 3 are first one solve of
+   K · breaks + changes (K above any schedule's changes: still lexicographic); stage 3 runs on its own
+   only when that solve is not proven. Without tables it is skipped (no changes).
 
 Each stage starts from the previous solution (the greedy schedule for stage 1) as a hint, the day flows'
 paths included. The search is run with a fixed number of workers and the given seed; see README.md for
@@ -35,8 +37,9 @@ from meetings.scheduling.days import COUNTED_ARC_LIMIT, Day, add_day, arc_count
 from meetings.scheduling.greedy import _decision_order, fill, greedy_state
 from meetings.scheduling.instance import Instance, covers
 from meetings.scheduling.maxsat import solve_breaks
+from meetings.scheduling.progress import Progress, ProgressHook, SolutionReporter
 from meetings.scheduling.reasons import unplaced_reasons
-from meetings.scheduling.result import Bound, Placement, Result, Stage, Status
+from meetings.scheduling.result import Bound, Objective, Placement, Result, Stage, Status
 from meetings.scheduling.rules import (
     Index,
     build_index,
@@ -51,8 +54,17 @@ log = logging.getLogger(__name__)
 # The MaxSAT breaks stage encodes "unplaced weight ≤ U" with a sequential counter of size ~ literals × U;
 # past this many cells (a large instance where stage 1 leaves much out) the stage is CP-SAT's alone.
 MAXSAT_COUNTER_LIMIT = 2_000_000
-# With two workers, the breaks and table-changes stages run these (measured: bench/README.md, Scheduler).
+# With two workers, the breaks and table-changes stages run the full LP (its bound is what proves breaks)
+# beside the default LP-guided search (measured: bench/README.md, Scheduler). On small models the full-LP
+# worker searches at its proven bound (`objective ≤ bound`, raised when refuted: reduced-cost fixing at
+# the bound prunes almost every arc; plaza and the 40p forum proven ~2x faster); on larger ones that
+# worker's bound lags (the 50p forum: 8-12 instead of 13), so it keeps plain `max_lp` there.
 LATER_STAGE_SUBSOLVERS = ("max_lp", "default_lp")
+SMALL_MODEL_SUBSOLVERS = ("lb_max_lp", "default_lp")
+SMALL_MODEL_VARIABLES = 4_000
+CUSTOM_SUBSOLVERS = (
+    'subsolver_params { name: "lb_max_lp" linearization_level: 2 use_objective_lb_search: true }'
+)
 Var = cp_model.IntVar
 LinearExpr = cp_model.LinearExpr
 
@@ -350,9 +362,12 @@ def _table_changes(m: _Model) -> LinearExpr:
     return total(changes)
 
 
-def _placements(m: _Model, solver: cp_model.CpSolver) -> dict[str, Placement]:
-    """The schedule of a solution; each meeting gets the next free member of its interpreter class
-    (in id order, meetings in input order: deterministic)."""
+def _placements(
+    m: _Model, solver: cp_model.CpSolver | cp_model.CpSolverSolutionCallback
+) -> dict[str, Placement]:
+    """The schedule of a solution (the final one, or the current one in a solution callback); each
+    meeting gets the next free member of its interpreter class (in id order, meetings in input order:
+    deterministic)."""
     found: dict[str, Placement] = {}
     slots = m.ix.instance.slots
     handed: dict[tuple[int, str], int] = defaultdict(int)
@@ -377,6 +392,30 @@ def _placements(m: _Model, solver: cp_model.CpSolver) -> dict[str, Placement]:
     return found
 
 
+def _stage_bound(m: _Model, stage: Stage, raw: float, floor: int, scale: int = 1) -> Bound:
+    """A stage's proven bound from CP-SAT's (an upper bound on the weight, a lower bound otherwise);
+    `scale` > 1: the bound is on scale · breaks + changes, with changes < scale."""
+    if stage == "placed_weight":
+        return Bound(stage=stage, value=min(math.floor(raw + 1e-6), m.placeable_weight()))
+    return Bound(stage=stage, value=max(floor, 0, _breaks_floor(math.ceil(raw - 1e-6), scale)))
+
+
+def _breaks_floor(merged: int, scale: int) -> int:
+    """The breaks implied by a lower bound on scale · breaks + changes (0 ≤ changes < scale)."""
+    return merged if scale == 1 else max(0, -(-(merged - scale + 1) // scale))
+
+
+def _changes_ceiling(m: _Model) -> int:
+    """More than the table changes of any schedule: per company without a fixed table, its placeable
+    meetings minus one."""
+    placeable: dict[str, int] = defaultdict(int)
+    for meeting in {meeting for meeting, _ in m.x}:
+        for company in m.ix.meeting[meeting].companies:
+            if company not in m.ix.fixed_table:
+                placeable[company] += 1
+    return sum(max(0, n - 1) for n in placeable.values())
+
+
 def _key(ix: Index, placements: dict[str, Placement]) -> tuple[int, int, int]:
     """The lexicographic objective as a key to minimise."""
     objective = objective_of(ix, list(placements.values()))
@@ -392,15 +431,41 @@ def solve_exact(
     workers: int = 2,
     tuning: dict[str, Any] | None = None,
     breaks_solver: Literal["hybrid", "maxsat", "cp-sat"] = "cp-sat",
+    on_progress: ProgressHook | None = None,
 ) -> Result:
-    """Solve lexicographically within `time_limit` seconds (see the module docstring and README.md)."""
+    """Solve lexicographically within `time_limit` seconds (see the module docstring and README.md).
+
+    `on_progress`, when given, is called when each stage starts and ends, on improving solutions (at
+    most about twice a second) and once with the final result (`progress.py`); it changes nothing else.
+    """
     started = time.perf_counter()
     # the stages stop early enough for what follows them (the LP bound, the insertion pass, the reasons)
     deadline = started + time_limit - min(0.1 * time_limit, 3.0)
     ix = build_index(instance)
     m = _build(ix)
+    best: tuple[tuple[int, int, int], Objective] | None = None  # the best complete schedule reported
+    stage: Stage = "placed_weight"
+
+    def report(schedule: dict[str, Placement] | None, bound: Bound | None) -> None:
+        """Tell the caller (if it asked) the best schedule known so far and the stage's bound."""
+        nonlocal best
+        if on_progress is None:
+            return
+        if schedule:
+            objective = objective_of(ix, list(schedule.values()))
+            key = (-objective.placed_weight, objective.breaks, objective.table_changes)
+            if best is None or key < best[0]:
+                best = (key, objective)
+        seconds = time.perf_counter() - started
+        on_progress(Progress(stage, best[1] if best else None, bound, seconds))
 
     def finish(status: Status, placements: dict[str, Placement], bound: Bound | None, solver: str) -> Result:
+        result = _result(status, placements, bound, solver)
+        if on_progress is not None:
+            on_progress(Progress(stage, result.objective, result.bound, result.seconds))
+        return result
+
+    def _result(status: Status, placements: dict[str, Placement], bound: Bound | None, solver: str) -> Result:
         if status in ("infeasible", "unknown"):
             return Result(
                 status=status,
@@ -438,21 +503,35 @@ def solve_exact(
     fixed_weight = 0
     used = "cp-sat"
     last_bound: Bound | None = None
+    changes: LinearExpr | None = None
+    scale = 1  # > 1 while the breaks stage minimises scale · breaks + changes
     stages: list[tuple[Stage, float]] = [("placed_weight", 0.5), ("breaks", 0.8), ("table_changes", 1.0)]
     for stage, share in stages:
         if stage == "placed_weight":
             expression = weight
             m.model.maximize(expression)
         elif stage == "breaks":
-            expression = breaks if breaks is not None else _add_breaks(m, fairness)
+            breaks = breaks if breaks is not None else _add_breaks(m, fairness)
+            expression = breaks
+            if ix.has_tables and breaks_solver == "cp-sat":
+                # the breaks and table-changes stages as one solve: scale · breaks + changes, changes
+                # < scale, is lexicographic (one presolve and search instead of two; plaza: ~1 s less)
+                changes = _table_changes(m)
+                scale = _changes_ceiling(m) + 1
+                expression = scale * breaks + changes
             m.model.minimize(expression)
         else:
-            expression = _table_changes(m)
+            expression = changes if changes is not None else _table_changes(m)
             m.model.minimize(expression)
         remaining = deadline - time.perf_counter()
         if remaining <= 0.01:
             first_unproven = first_unproven or Bound(stage=stage, value=0)
             break
+        report(current, None)
+        if stage == "table_changes" and not ix.has_tables:
+            last_bound = Bound(stage=stage, value=0)  # no tables, no changes: nothing to solve
+            report(current, last_bound)
+            continue
         maxsat_bound = 0
         unplaced_weight = m.placeable_weight() - fixed_weight
         encodable = unplaced_weight * 5 * len(instance.meetings) <= MAXSAT_COUNTER_LIMIT
@@ -467,10 +546,12 @@ def solve_exact(
                 value = outcome.breaks or 0
                 last_bound = Bound(stage=stage, value=value)
                 m.model.add(expression <= value)
+                report(current, last_bound)
                 continue
             if breaks_solver == "maxsat":
                 first_unproven = first_unproven or Bound(stage=stage, value=outcome.lower_bound)
                 m.model.add(expression <= objective_of(ix, list(current.values())).breaks)
+                report(current, Bound(stage=stage, value=outcome.lower_bound))
                 continue
             m.model.add(expression >= maxsat_bound)  # proven by the cores: CP-SAT may stop when it reaches it
             remaining = deadline - time.perf_counter()
@@ -490,11 +571,24 @@ def solve_exact(
         solver.parameters.max_time_in_seconds = remaining * share
         if stage != "placed_weight" and workers == 2:
             # the day flows' LP bound is what proves breaks: one worker on the full LP, one default
-            solver.parameters.subsolvers.extend(LATER_STAGE_SUBSOLVERS)
+            solver.parameters.merge_text_format(CUSTOM_SUBSOLVERS)
+            small = len(m.model.proto.variables) <= SMALL_MODEL_VARIABLES
+            solver.parameters.subsolvers.extend(SMALL_MODEL_SUBSOLVERS if small else LATER_STAGE_SUBSOLVERS)
         for name, setting in (tuning or {}).items():
             setattr(solver.parameters, name, setting)
         stage_started = time.perf_counter()
-        code = solver.solve(m.model)
+        reporter = None
+        if on_progress is not None:
+            floor = maxsat_bound  # the stage's proven bound before CP-SAT's (minimising stages)
+
+            def on_solution(
+                callback: SolutionReporter, stage: Stage = stage, floor: int = floor, scale: int = scale
+            ) -> None:
+                bound = _stage_bound(m, stage, callback.best_objective_bound, floor, scale)
+                report(_placements(m, callback), bound)
+
+            reporter = SolutionReporter(on_solution)
+        code = solver.solve(m.model, reporter)
         log.debug(
             "stage %s: %s value %s bound %s in %.2f s",
             stage,
@@ -506,6 +600,7 @@ def solve_exact(
         if code == cp_model.INFEASIBLE:
             if stage == "placed_weight":
                 return finish("infeasible", {}, None, "cp-sat")
+            report(current, None)
             break  # cannot happen: the previous solution is still feasible
         if code not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
             if stage == "placed_weight":
@@ -518,29 +613,53 @@ def solve_exact(
                     return finish("unknown", {}, first_unproven, "cp-sat")
                 return finish("feasible", current, first_unproven, "cp-sat+greedy")
             first_unproven = first_unproven or Bound(stage=stage, value=0)
+            report(current, Bound(stage=stage, value=maxsat_bound if stage == "breaks" else 0))
             break
         value = round(solver.objective_value)
         current = _placements(m, solver)
+        if scale > 1:
+            assert breaks is not None
+            assert changes is not None
+            value, changes_value = divmod(value, scale)
+            if code == cp_model.OPTIMAL:
+                # both stages proven in one solve: the table-changes stage is done
+                m.model.add(breaks <= value)
+                m.model.add(changes <= changes_value)
+                last_bound = Bound(stage="table_changes", value=changes_value)
+                stage = "table_changes"
+                report(current, last_bound)
+                break
         proven_value: int | None = value if code == cp_model.OPTIMAL else None
+        stage_bound = Bound(stage=stage, value=value)
         if proven_value is None:
             raw = solver.best_objective_bound
-            proven = math.floor(raw + 1e-6) if stage == "placed_weight" else max(0, math.ceil(raw - 1e-6))
+            proven = (
+                math.floor(raw + 1e-6)
+                if stage == "placed_weight"
+                else _breaks_floor(max(0, math.ceil(raw - 1e-6)), scale)
+            )
             if stage == "placed_weight":
                 upper = weight_upper_bound(ix, m.slots_of())
                 proven = min(proven, upper) if upper is not None else proven
             if stage == "breaks":
                 proven = max(proven, maxsat_bound)
+            stage_bound = Bound(stage=stage, value=proven)
             if proven == value:
                 proven_value = value  # the bound met the value: the stage is proven all the same
             else:
-                first_unproven = first_unproven or Bound(stage=stage, value=proven)
+                first_unproven = first_unproven or stage_bound
         if proven_value is not None:
-            last_bound = Bound(stage=stage, value=value)
+            last_bound = stage_bound
+        report(current, stage_bound)
         if stage == "placed_weight":
             fixed_weight = value
             m.model.add(expression >= value)
             if value == m.placeable_weight():
                 m.place_all()  # what the bound implies, stated so that presolve and search see it
+        elif scale > 1:
+            assert breaks is not None
+            m.model.add(breaks <= value)
+            scale = 1
         else:
             m.model.add(expression <= value)
     status: Status = (
