@@ -7,6 +7,8 @@ the instance the run stored, and every published event with the integrity check.
 """
 
 import asyncio
+import io
+import json
 import os
 import signal
 import sys
@@ -21,7 +23,9 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from meetings.bookings.models import Meeting
 from meetings.integrity import assert_consistent
+from meetings.schedule_runs import worker
 from meetings.schedule_runs.models import ScheduleRun
+from meetings.scheduling import generate
 from meetings.scheduling.checker import check
 from meetings.scheduling.instance import load_instance
 from meetings.scheduling.result import Result
@@ -391,3 +395,25 @@ async def _gone(pid: int) -> None:
             except ProcessLookupError:
                 return
             await asyncio.sleep(0.1)
+
+
+def test_the_worker_reports_progress_then_the_result() -> None:
+    """The solver process's conversation: JSON lines, the greedy schedule first, then the exact solver's
+    stages with their bounds, then a result that passes the checker."""
+    instance = generate.plaza()
+    job = {"instance": instance.model_dump(mode="json"), "time_limit": 10, "fairness": None, "seed": 0}
+    out = io.StringIO()
+    assert worker.run(io.StringIO(json.dumps(job)), out) == 0
+    messages = [json.loads(line) for line in out.getvalue().splitlines()]
+    progress = [m["progress"] for m in messages if "progress" in m]
+    assert progress[0]["placed"] > 0
+    assert progress[0]["best_objective"]["placed_weight"] > 0  # the greedy schedule
+    stages = [p["stage"] for p in progress[1:]]
+    assert stages[0] == "placed_weight"
+    assert "breaks" in stages
+    assert any(p["bound"] is not None for p in progress[1:])
+    assert "result" in messages[-1]
+    result = Result.model_validate(messages[-1]["result"])
+    assert check(instance, result) == []
+    final = progress[-1]["best_objective"]
+    assert final == (result.objective.model_dump() if result.objective else None)

@@ -80,8 +80,15 @@ class ProgressRead(ContractModel):
     """How far the run is: `queued`, `exact` (the greedy schedule is known, the exact solver runs), `done`."""
 
     phase: Literal["queued", "running", "exact", "done"]
+    stage: Literal["placed_weight", "breaks", "table_changes"] | None = Field(
+        default=None, description="The objective stage the exact solver works on."
+    )
     best_objective: ObjectiveRead | None = None
-    placed: int | None = Field(default=None, description="Meetings placed by the best schedule so far.")
+    bound: BoundRead | None = Field(default=None, description="The best proven bound of that stage so far.")
+    seconds: float | None = Field(default=None, description="Solver seconds so far.")
+    placed: int | None = Field(
+        default=None, description="Meetings placed by the best schedule (greedy's until done)."
+    )
 
 
 class RunOptionsRead(ContractModel):

@@ -2,9 +2,10 @@
 
 Reads one JSON document on stdin — `{"instance": …, "time_limit": S, "fairness": D | null, "seed": N}` —
 and writes JSON lines on stdout: `{"progress": …}` when the greedy schedule is known (the first solution,
-and the fallback), then `{"result": …}` (`meetings.scheduling.result.Result`). It runs apart from the
-service so that the solver's CPU time never blocks the service's event loop, and so that a crash of the
-solver (or a kill) cannot take the service down: the supervisor (`runner.py`) marks the run failed.
+and the fallback) and as the exact solver improves its schedule or its bound, then `{"result": …}`
+(`meetings.scheduling.result.Result`). It runs apart from the service so that the solver's CPU time never
+blocks the service's event loop, and so that a crash of the solver (or a kill) cannot take the service
+down: the supervisor (`runner.py`) marks the run failed.
 """
 
 import json
@@ -13,6 +14,7 @@ from typing import Any, TextIO
 
 from meetings.scheduling.greedy import solve_greedy
 from meetings.scheduling.instance import load_instance
+from meetings.scheduling.progress import Progress
 from meetings.scheduling.solver import solve_exact
 
 
@@ -36,8 +38,29 @@ def run(source: TextIO, out: TextIO) -> int:
                 "solver": greedy.solver,
             },
         )
+    placed_by_greedy = len(greedy.placements)
+
+    def report(progress: Progress) -> None:
+        """The solver's best schedule and bound so far (the solver calls at most about twice a second)."""
+        state = progress.to_json()
+        _emit(
+            out,
+            progress={
+                "phase": "exact",
+                "stage": state["stage"],
+                "best_objective": state["objective"],
+                "bound": state["bound"],
+                "seconds": round(state["seconds"], 3),
+                "placed": placed_by_greedy,
+            },
+        )
+
     result = solve_exact(
-        instance, time_limit=float(job["time_limit"]), fairness=fairness, seed=int(job["seed"])
+        instance,
+        time_limit=float(job["time_limit"]),
+        fairness=fairness,
+        seed=int(job["seed"]),
+        on_progress=report,
     )
     _emit(out, result=result.model_dump(mode="json"))
     return 0
