@@ -739,10 +739,17 @@ def failures(
 
 
 @contextlib.contextmanager
-def platform(folder: Path, admin_url: str, redis_url: str | None, redis_prefix: str) -> Iterator[Stack]:
+def platform(
+    folder: Path,
+    admin_url: str,
+    redis_url: str | None,
+    redis_prefix: str,
+    *,
+    database_prefix: str = "plaza_bench_meetings",
+) -> Iterator[Stack]:
     """The services and the gateway on free ports over a fresh database (dropped afterwards), the KOTRA demo
-    client allowed BENCH_LIMIT and feed reads allowed as many per address."""
-    database = f"plaza_bench_meetings_{uuid.uuid4().hex[:10]}"
+    client allowed BENCH_LIMIT and feed reads allowed as many per address (the other benches use it too)."""
+    database = f"{database_prefix}_{uuid.uuid4().hex[:10]}"
     stack = Stack.on_free_ports(
         admin_url,
         database,

@@ -141,8 +141,14 @@ CREATE_BODIES: dict[str, Callable[["Matrix"], dict[str, Any]]] = {
 AFTER_CREATE: dict[str, Callable[["Matrix", str], None]] = {
     "events_create": lambda m, event_id: m.owner_post(f"/v1/events/{event_id}/status", {"status": "open"}),
 }
-TARGET_ID_FIELDS = {f"{EVENT}/sessions/{{session_id}}/attendees": "registration_id"}
-FIXED_TARGETS = {f"{EVENT}/quotas": str(DEMO_COMPANIES["hanbit-materials"])}
+TARGET_ID_FIELDS = {
+    f"{EVENT}/sessions/{{session_id}}/attendees": "registration_id",
+    "/v1/leads/{lead_id}/shares": "organisation_id",
+}
+FIXED_TARGETS = {
+    f"{EVENT}/quotas": str(DEMO_COMPANIES["hanbit-materials"]),
+    "/v1/pipelines": "trade",  # the pipelines are fixed, not made by a POST
+}
 
 
 def _operations(document: dict[str, Any]) -> list[Operation]:

@@ -425,13 +425,16 @@ def test_local_defaults_cover_everything_but_the_keys() -> None:
         for match in _VARIABLE.finditer(text)
         if match.group(1) and (match.group(2) or "").endswith("?")
     }
-    # The keys: the gateway's, and those of services that call others (meetings → registry).
+    # The keys: the gateway's, and those of services that call others (meetings → registry; investment →
+    # registry and meetings).
     assert required == {
         "PLAZA_TRUSTED_KEYS",
         "GATEWAY_SIGNING_KEY",
         "GATEWAY_SIGNING_KEY_ID",
         "MEETINGS_SIGNING_KEY",
         "MEETINGS_SIGNING_KEY_ID",
+        "INVESTMENT_SIGNING_KEY",
+        "INVESTMENT_SIGNING_KEY_ID",
     }
     with pytest.raises(KeyError, match="make-keys"):
         interpolated_services({})

@@ -81,6 +81,10 @@ def _meetings_write(method: str, path: str, operation: Operation) -> bool:
     return method != "get" and path.startswith(("/v1/events", "/v1/meetings"))
 
 
+def _investment_write(method: str, path: str, operation: Operation) -> bool:
+    return method != "get" and path.startswith(("/v1/leads", "/v1/fx-rates"))
+
+
 @dataclass(frozen=True)
 class Allowance:
     """A status `check` also accepts on the operations `applies` selects, and why the document cannot do
@@ -128,6 +132,24 @@ ALLOWANCES = (
         "the who-meets-whom rule, a check-in code, the side an organiser writes for, a currency's minor "
         "unit, exactly one of two alternatives (documented as `oneOf`, which generators do not keep "
         "exclusive), at least one language of a title, and an `Idempotency-Key` reused with another body.",
+    ),
+    Allowance(
+        "positive_data_acceptance",
+        "422",
+        _investment_write,
+        "Investment writes are checked beyond JSON Schema: ISO 4217 currency codes and each currency's minor "
+        "unit, registry ids that must name existing companies and organisations, at least one party and "
+        "exactly one of stage or status (documented, but generators do not keep such rules), a lead owned by "
+        "an organisation (a client without one, such as admin, owns none), the pipeline moves allowed from "
+        "the lead's stage and status with the fields a signed or lost stage needs, a rate for the signing "
+        "date, an ECB file's content, a meeting of the caller's with an outcome, and an `Idempotency-Key` "
+        "reused with another body.",
+    ),
+    Allowance(
+        "positive_data_acceptance",
+        "422",
+        _has_parameter("currency"),
+        "`currency` must be an ISO 4217 code with a rate on or before the date asked, not any three letters.",
     ),
     Allowance(
         "positive_data_acceptance",

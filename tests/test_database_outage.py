@@ -150,7 +150,7 @@ def test_a_database_outage_is_a_quick_503_and_the_platform_recovers_by_itself(pl
         assert "ratelimit" in response.headers
     refused_write = registry_answers[-1]
     # A request the registry answers without its database goes through untouched.
-    assert _timed(kotra.get, "/v1/companies/not-a-uuid").status_code == 422
+    assert _timed(kotra.get, "/v1/companies/0123-not-a-uuid").status_code == 422
 
     # Down: everything that needs the gateway's own database.
     gateway_answers = [

@@ -78,7 +78,7 @@ def test_a_minted_request_id_is_returned(gateway: httpx.Client) -> None:
         ("GET", "/v1/companies?cursor=forged.cursor", None, 400),
         ("GET", "/v1/companies?limit=0", None, 422),
         ("GET", f"/v1/companies/{uuid.uuid4()}", None, 404),
-        ("GET", "/v1/companies/not-an-id", None, 422),
+        ("GET", "/v1/companies/0123-not-an-id", None, 422),
         ("PATCH", f"/v1/companies/{uuid.uuid4()}", {"country": "JP"}, 404),
         ("GET", "/v1/no-such-collection", None, 404),
     ],

@@ -20,7 +20,9 @@ COLLECTION_OWNERS: dict[str, str] = {
     "meetings": "meetings",
     "calendar": "meetings",
     "leads": "investment",
-    "deals": "investment",
+    "pipelines": "investment",
+    "fx-rates": "investment",
+    "reports": "investment",
 }
 PUBLIC_COLLECTIONS = frozenset({"calendar"})
 GATEWAY_COLLECTIONS = frozenset(GATEWAY.collections)

@@ -75,9 +75,10 @@ async def test_a_record_id_still_routes_and_a_malformed_one_is_a_422(client: htt
     item = uuid.UUID(int=7)
     assert (await client.get(f"/v1/items/{item}")).json() == str(item)
     assert (await client.post("/v1/items/import")).json() == "imported"
-    malformed = await client.get("/v1/items/not-a-uuid")
+    malformed = await client.get("/v1/items/0123-not-a-uuid")
     assert malformed.status_code == 422
     assert malformed.json()["errors"][0]["pointer"] == "/item_id"
+    assert (await client.post("/v1/items/from-elsewhere")).status_code == 404  # hyphenated words: fixed paths
 
 
 def test_the_document_keeps_the_plain_path() -> None:

@@ -152,8 +152,10 @@ async def test_unknown_and_malformed_ids(client: httpx.AsyncClient) -> None:
     missing = await client.get(f"/v1/companies/{uuid.uuid4()}")
     assert missing.status_code == 404
     assert missing.json()["type"] == "/problems/not-found"
-    malformed = await client.get("/v1/companies/not-a-uuid")
+    malformed = await client.get("/v1/companies/0123-not-a-uuid")
     assert malformed.status_code == 422
+    # Lowercase words (with hyphens) are the API's fixed paths, never ids: no such path.
+    assert (await client.get("/v1/companies/not-a-uuid")).status_code == 404
     unknown_patch = await client.patch(f"/v1/companies/{uuid.uuid4()}", json={"country": "KR"})
     assert unknown_patch.status_code == 404
 

@@ -5,7 +5,9 @@ fields (a provider may add one without breaking its consumers), while models tha
 *sends* forbid them (a typo in a field name is an error, not a silently ignored value).
 """
 
+import datetime
 import functools
+import re
 import types
 import typing
 from typing import Any
@@ -51,6 +53,8 @@ class InputModel(BaseModel):
             limit = _field_limit(cls, info.field_name)
             if limit is not None and len(value) > limit:
                 raise ValueError(f"at most {limit} characters")
+        if info.field_name is not None and _is_date_field(cls, info.field_name):
+            refuse_non_iso_date(value)
         return value
 
 
@@ -63,3 +67,25 @@ def _field_limit(model: type[BaseModel], name: str) -> int | None:
     if nested is not None:
         found.append(nested)
     return min(found) if found else None
+
+
+ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+def refuse_non_iso_date(value: Any) -> Any:
+    """A date is sent as `YYYY-MM-DD`, as documented: pydantic alone would also read a number (or a string of
+    digits) as Unix time."""
+    if value is None or isinstance(value, datetime.date):
+        return value
+    if not isinstance(value, str) or not ISO_DATE.match(value):
+        raise ValueError("send a date as YYYY-MM-DD")
+    return value
+
+
+@functools.cache
+def _is_date_field(model: type[BaseModel], name: str) -> bool:
+    """Whether the field holds a calendar date (`date` or `date | None`, not a datetime)."""
+    annotation = model.model_fields[name].annotation
+    if typing.get_origin(annotation) in (typing.Union, types.UnionType):
+        return datetime.date in typing.get_args(annotation)
+    return annotation is datetime.date

@@ -6,6 +6,9 @@ the gateway's demo clients act for them.
 """
 
 import uuid
+from datetime import UTC, datetime
+
+from plaza_contracts.ids import deterministic_uuid7
 
 DEMO_ORGANISATIONS: dict[str, uuid.UUID] = {
     "kotra": uuid.UUID("01995a1e-ec00-706f-8eff-4b33ed8e5fbf"),
@@ -42,3 +45,12 @@ them): the meetings and investment demo data and request examples name them."""
 
 DEMO_EVENT_ID = uuid.UUID("01995a1e-ec00-7e00-8000-000000000e01")
 """The meetings service's demo event: the 2025 Korea–Japan Next-Generation Battery Plaza."""
+
+
+_MEETINGS_DEMO_EPOCH_MS = int(datetime(2025, 9, 18, tzinfo=UTC).timestamp() * 1000)
+
+
+def meetings_demo_id(kind: str, key: str, position: int = 0) -> uuid.UUID:
+    """The fixed id of a record of the meetings demo (e.g. `("meeting", "mikawa-1>hanbit-1", 0)`: the
+    meeting of the demo's first request): the investment demo's leads name the demo meetings by it."""
+    return deterministic_uuid7(_MEETINGS_DEMO_EPOCH_MS + position, f"plaza-demo-meetings:{kind}:{key}")

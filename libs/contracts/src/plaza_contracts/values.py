@@ -1,7 +1,7 @@
 """Common value types: localized text, countries, currencies and money, instants, time zones."""
 
 import zoneinfo
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from functools import lru_cache
 from typing import Annotated, Self
@@ -17,7 +17,7 @@ from pydantic import (
     model_validator,
 )
 
-from plaza_contracts.base import InputModel
+from plaza_contracts.base import InputModel, refuse_non_iso_date
 from plaza_contracts.iso_codes import COUNTRY_CODES, CURRENCY_CODES, CURRENCY_MINOR_UNITS
 
 LANGUAGES: tuple[str, ...] = ("ko", "ja", "en")
@@ -157,3 +157,11 @@ TimeZoneName = Annotated[
     AfterValidator(_time_zone),
     Field(description="IANA time zone name.", examples=["Asia/Tokyo", "Asia/Seoul"]),
 ]
+
+
+IsoDate = Annotated[
+    date,
+    BeforeValidator(refuse_non_iso_date),
+    Field(description="A calendar date, YYYY-MM-DD.", examples=["2025-09-18"]),
+]
+"""A date sent in a query parameter (`InputModel` bodies refuse non-ISO dates by themselves)."""

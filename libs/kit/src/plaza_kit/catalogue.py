@@ -27,6 +27,9 @@ class Component:
     # Collections (among `collections`) the gateway forwards without a credential, rate-limited per client
     # address: their operations declare `secret_url()` (the secret in the path is the credential).
     public_collections: tuple[str, ...] = ()
+    # The services it calls (`plaza_kit.client`): each gets a pooled client with `<name>:read`, and the
+    # component's settings a `<NAME>_<UPSTREAM>_URL`.
+    upstreams: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         if not set(self.public_collections) <= set(self.collections):
@@ -73,8 +76,16 @@ SERVICES: tuple[Component, ...] = (
         collections=("events", "meetings", "calendar"),
         public_collections=("calendar",),
         demo_data="meetings.demo:load_demo_sync",
+        upstreams=("registry",),
     ),
-    Component(name="investment", title="Investment", default_port=8003, collections=("leads", "deals")),
+    Component(
+        name="investment",
+        title="Investment",
+        default_port=8003,
+        collections=("leads", "pipelines", "fx-rates", "reports"),
+        demo_data="investment.demo:load_demo_sync",
+        upstreams=("registry", "meetings"),
+    ),
 )
 """The services behind the gateway, in start order."""
 

@@ -2,8 +2,9 @@
 
 `/v1/companies/{company_id}` also matches `/v1/companies/import`, so `PUT /v1/companies/import` reached the
 company routes and answered 422 (an invalid id) instead of 405 with `Allow: POST`. A parameter declared
-with `record_id("company_id")` (`{company_id:record_id}`) matches any segment except a bare lowercase word:
-the fixed paths of the API (`import`, `lookup`, `duplicates`) are words, ids never are. A malformed id
+with `record_id("company_id")` (`{company_id:record_id}`) matches any segment except a bare lowercase word
+or words joined by hyphens: the fixed paths of the API (`import`, `lookup`, `from-meeting`) are such words,
+ids never are (a UUID always holds its version digit). A malformed id
 still reaches its route and is a 422 naming the parameter; FastAPI documents the path unchanged
 (`/v1/companies/{company_id}`).
 """
@@ -16,7 +17,7 @@ RECORD_ID = "record_id"
 class RecordIdConvertor(Convertor[str]):
     """A path segment that is not a bare lowercase word; the value is left to the route to validate."""
 
-    regex = r"(?![a-z]+(?:/|$))[^/]+"
+    regex = r"(?![a-z]+(?:-[a-z]+)*(?:/|$))[^/]+"
 
     def convert(self, value: str) -> str:
         return value

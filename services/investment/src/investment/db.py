@@ -3,6 +3,7 @@
 from sqlalchemy.orm import DeclarativeBase
 
 from plaza_kit.db import schema_metadata
+from plaza_kit.idempotency import IdempotencyStore, idempotency_table
 
 SCHEMA = "investment"
 
@@ -11,3 +12,6 @@ class Base(DeclarativeBase):
     """Declarative base of every investment table."""
 
     metadata = schema_metadata(SCHEMA)
+
+
+idempotency = IdempotencyStore(idempotency_table(Base.metadata))

@@ -15,6 +15,7 @@ from meetings.schedule_runs.runner import supervising
 from meetings.settings import MeetingsSettings
 from meetings.setup.router import router as setup_router
 from plaza_kit.app import create_service_app
+from plaza_kit.catalogue import component
 from plaza_kit.read_pool import install as install_read_pool
 
 DESCRIPTION = """Events (plazas), their agenda (keynotes, seminars, IR sessions, pitches), registrations
@@ -58,7 +59,7 @@ def create_app(settings: MeetingsSettings | None = None) -> FastAPI:
         ],
         openapi_tags=TAGS,
         idempotency=idempotency,
-        upstreams=("registry",),
+        upstreams=component("meetings").upstreams,
         lifespans=(supervising,),
     )
     install_read_pool(app, settings, application_name="plaza-meetings-reads")  # the lean reads' connections

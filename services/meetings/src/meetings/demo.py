@@ -29,14 +29,13 @@ from meetings.registrations.models import Registration
 from meetings.requests import service as requests
 from meetings.requests.schemas import RequestAccept, RequestCreate
 from meetings.setup.models import Interpreter, MeetingTable
-from plaza_contracts import Money, deterministic_uuid7
-from plaza_contracts.demo import DEMO_COMPANIES, DEMO_EVENT_ID, DEMO_ORGANISATIONS
+from plaza_contracts import Money
+from plaza_contracts.demo import DEMO_COMPANIES, DEMO_EVENT_ID, DEMO_ORGANISATIONS, meetings_demo_id
 from plaza_kit.identity import Principal
 from plaza_kit.settings import asyncpg_url
 
 TOKYO = ZoneInfo("Asia/Tokyo")
 DAY = (2025, 9, 18)
-_EPOCH_MS = int(datetime(2025, 9, 18, tzinfo=UTC).timestamp() * 1000)
 _CREATED_AT = datetime(2025, 8, 1, tzinfo=UTC)
 _CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
 ORGANISERS = [DEMO_ORGANISATIONS[key] for key in ("kotra", "consulate-nagoya", "aichi-battery-consortium")]
@@ -48,8 +47,8 @@ DEMO_PRINCIPAL = Principal(
 
 
 def demo_id(kind: str, key: str, position: int = 0) -> uuid.UUID:
-    """The fixed id of a demo record."""
-    return deterministic_uuid7(_EPOCH_MS + position, f"plaza-demo-meetings:{kind}:{key}")
+    """The fixed id of a demo record (`plaza_contracts.demo`: the other services' demos name them)."""
+    return meetings_demo_id(kind, key, position)
 
 
 def _company_id(key: str) -> uuid.UUID:

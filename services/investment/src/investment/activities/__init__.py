@@ -1,0 +1,1 @@
+"""Activities: the timeline of a lead (notes, calls, e-mails, meetings, tasks)."""

@@ -1,0 +1,1 @@
+"""Pipelines: the ordered stages of each deal type, their default probabilities and the moves allowed."""

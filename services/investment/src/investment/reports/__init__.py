@@ -1,0 +1,1 @@
+"""Reports over the leads a caller may see: pipeline, funnel, won deals, per event, per company."""

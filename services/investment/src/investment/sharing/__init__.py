@@ -1,0 +1,1 @@
+"""Sharing: which other partner organisations may read or edit a lead."""
