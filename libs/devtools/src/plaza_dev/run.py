@@ -98,7 +98,7 @@ Plaza is running.
                   -d '{{"company_id": "{DEMO_COMPANIES["hanbit-materials"]}"}}' \\
                   '{url}/v1/events/{DEMO_EVENT_ID}/calendar-feeds'
   Schedule:  place the accepted requests (follow the Location, then GET …/draft and POST …/publish):
-             curl -si -X POST -H 'X-API-Key: {stack.key("kotra")}' -H 'Content-Type: application/json' \
+             curl -si -X POST -H 'X-API-Key: {stack.key("kotra")}' -H 'Content-Type: application/json' \\
                   -d '{{"time_limit_seconds": 10}}' '{url}/v1/events/{DEMO_EVENT_ID}/schedule-runs'
   Logs:      .plaza/logs/
 Press Ctrl-C to stop everything.
