@@ -6,6 +6,7 @@ won contract, and sees it beside the demo leads; the consulate sees only what is
 
 import concurrent.futures
 from collections.abc import Callable, Iterator
+from decimal import Decimal
 from typing import Any
 
 import httpx
@@ -114,8 +115,19 @@ def test_a_meeting_outcome_becomes_a_signed_export_contract(
     )
     assert valuation  # priced in USD at the demo rates
 
+    plaza_line = _event_line(kotra)
     history = _ok(kotra.get(f"/v1/leads/{lead['id']}/history"))
     assert len(history["transitions"]) == 6  # created, four stages, won
+
+    # The plaza's line of the per-event report counts it: the demo's won export and this one are won.
+    assert plaza_line["won"] >= 2
+    assert plaza_line["leads"] >= 5
+    assert plaza_line["won_value"]["currency"] == "KRW"
+    assert Decimal(plaza_line["won_value"]["amount"]) >= Decimal(1_150_000_000 + 76_000_000)
+    csv = kotra.get("/v1/reports/events", params={"currency": "KRW", "format": "csv"})
+    assert csv.status_code == 200
+    assert csv.content.startswith("\ufeff".encode())
+    assert str(DEMO_EVENT_ID) in csv.content.decode("utf-8-sig")
 
     plaza_leads = _ok(kotra.get("/v1/leads", params={"event_id": str(DEMO_EVENT_ID), "limit": 50}))["items"]
     assert lead["id"] in {item["id"] for item in plaza_leads}
@@ -126,3 +138,9 @@ def test_a_meeting_outcome_becomes_a_signed_export_contract(
         shared = _ok(consulate.get("/v1/leads", params={"event_id": str(DEMO_EVENT_ID)}))["items"]
     assert lead["id"] not in {item["id"] for item in shared}  # KOTRA's, not shared with the consulate
     assert len(shared) == 1  # the demo's signed export, shared with the consulate for reading
+
+
+def _event_line(kotra: httpx.Client) -> dict[str, Any]:
+    report = _ok(kotra.get("/v1/reports/events", params={"currency": "KRW", "on": "2025-12-01"}))
+    [line] = [line for line in report["events"] if line["event_id"] == str(DEMO_EVENT_ID)]
+    return dict(line)
