@@ -13,7 +13,7 @@ Parties = tuple[uuid.UUID, uuid.UUID]
 
 
 async def test_a_lead_is_created_at_the_first_stage(client: httpx.AsyncClient, registry: Registry) -> None:
-    korean = registry.company("KR", name=f"Hanbit Test Materials {uuid.uuid4().hex[:6]}")
+    korean = registry.company("KR", name=f"Saebyeol Lead Materials {uuid.uuid4().hex[:6]}")
     japanese = registry.company("JP")
     response = await client.post("/v1/leads", json=lead_body(korean, japanese, probability=35))
     assert response.status_code == 201, response.text
@@ -25,7 +25,7 @@ async def test_a_lead_is_created_at_the_first_stage(client: httpx.AsyncClient, r
     assert lead["allowed_stages"] == ["contacted"]
     assert lead["allowed_statuses"] == ["on_hold", "won", "lost", "abandoned"]
     assert lead["korean_party"]["id"] == str(korean)
-    assert lead["korean_party"]["name"]["en"].startswith("Hanbit Test Materials")
+    assert lead["korean_party"]["name"]["en"].startswith("Saebyeol Lead Materials")
     assert lead["korean_party"]["country"] == "KR"
     assert lead["japanese_party"]["country"] == "JP"
     assert lead["hs_codes"] == ["850760"]
