@@ -8,6 +8,7 @@ from typing import Any, NamedTuple
 
 from sqlalchemy import (
     CHAR,
+    Boolean,
     CheckConstraint,
     Date,
     DateTime,
@@ -158,6 +159,39 @@ class LeadTransition(Base):
     by_subject: Mapped[str] = mapped_column(String(200))
     by_organisation_id: Mapped[uuid.UUID | None] = mapped_column(Uuid)
     reason: Mapped[str | None] = mapped_column(String(1000))
+
+
+class LeadStageSpell(Base):
+    """A time a lead spent in one stage, kept by PostgreSQL from the transition log (so that the funnel reads
+    one narrow row a spell instead of a window over the log).
+
+    Not written by the service: the migration's statement-level trigger `AFTER INSERT ON lead_transition`
+    recomputes, for every lead an insert touched, `lead(at) OVER (PARTITION BY lead_id ORDER BY at, id)`
+    over its creation and stage rows (status moves, such as going on hold, neither open nor close a spell)
+    and `first_entry` (the lead's first spell in that stage), and upserts the rows that changed. It is the
+    funnel's former window, by construction, however the rows arrive (directly inserted histories, COPY,
+    out of order). One row per such transition (its id); the spell's pipeline is its lead's.
+    """
+
+    __tablename__ = "lead_stage_spell"
+    __table_args__ = (
+        # The funnel's join with the visible leads and the trigger's per-lead recomputation.
+        Index(
+            "ix_lead_stage_spell_lead_id",
+            "lead_id",
+            postgresql_include=["stage", "entered_at", "left_at", "first_entry"],
+        ),
+    )
+
+    transition_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("investment.lead_transition.id"), primary_key=True
+    )
+    lead_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("investment.lead.id"))
+    stage: Mapped[str] = mapped_column(String(40))
+    entered_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    left_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # The lead's first spell in this stage (by time, then id): the funnel counts these, not DISTINCT leads.
+    first_entry: Mapped[bool] = mapped_column(Boolean)
 
 
 class LeadSigningRate(Base):

@@ -30,7 +30,6 @@ from sqlalchemy import (
     and_,
     case,
     column,
-    distinct,
     func,
     literal,
     null,
@@ -45,7 +44,7 @@ from sqlalchemy.orm import aliased
 from sqlalchemy.sql.selectable import CTE, Subquery
 
 from investment.fx.models import FxRate, RateOn
-from investment.leads.models import Lead, LeadSigningRate, LeadTransition
+from investment.leads.models import Lead, LeadSigningRate, LeadStageSpell
 from investment.leads.repository import visible_to
 from investment.pipelines.stages import PIPELINES
 from investment.reports.models import CompanyName, CurrencyGroup, SigningGroup, StageSpellStats
@@ -341,32 +340,38 @@ async def won_groups(
 
 
 async def funnel_stages(session: AsyncSession, viewer: Viewer, pipeline: str | None) -> list[StageSpellStats]:
-    """Per pipeline and stage, from the creation and stage rows of the transition log: leads that entered
-    it, leads whose latest stage it is, completed spells and their median length in seconds."""
-    t = LeadTransition
-    ordering = (t.at, t.id)
-    entries = (
+    """Per pipeline and stage, from the visible leads' spells (`lead_stage_spell`, which PostgreSQL keeps
+    from the creation and stage rows of the transition log): leads that entered it, leads whose latest
+    stage it is, completed spells and their median length in seconds.
+
+    The spells are the log's former `lead() OVER` window, stored: the report reads one narrow row a spell
+    (a seq scan of the narrow table, or an index-only scan of its `(lead_id) INCLUDE (…)` index) joined to
+    the visible leads, with no window and no join to the wide log. A lead reached a stage once for its
+    first spell there (`first_entry`), so no `count(DISTINCT)`; what is left per row is the join and the
+    sort on (pipeline, stage) that `percentile_cont` needs (PostgreSQL does not hash an ordered-set
+    aggregate), bench/README.md."""
+    s = LeadStageSpell
+    spells = (
         select(
-            t.lead_id,
             Lead.pipeline.label("pipeline"),
-            t.to_value.label("stage"),
-            t.at,
-            func.lead(t.at).over(partition_by=t.lead_id, order_by=ordering).label("left_at"),
+            s.stage,
+            s.left_at,
+            s.first_entry,
+            func.extract("epoch", s.left_at - s.entered_at).label("seconds"),
         )
-        .join(Lead, Lead.id == t.lead_id)
-        .where(t.kind.in_(("created", "stage")), viewer.condition())
+        .join(Lead, Lead.id == s.lead_id)
+        .where(viewer.condition())
     )
     if pipeline is not None:
-        entries = entries.where(Lead.pipeline == pipeline)
-    e = entries.subquery("entries")
-    seconds = func.extract("epoch", e.c.left_at - e.c.at)
+        spells = spells.where(Lead.pipeline == pipeline)
+    e = spells.subquery("spells")
     query = select(
         e.c.pipeline,
         e.c.stage,
-        func.count(distinct(e.c.lead_id)),
+        func.count().filter(e.c.first_entry),
         func.count().filter(e.c.left_at.is_(None)),
         func.count(e.c.left_at),
-        func.percentile_cont(0.5).within_group(seconds),
+        func.percentile_cont(0.5).within_group(e.c.seconds),
     ).group_by(e.c.pipeline, e.c.stage)
     return [
         StageSpellStats(row[0], row[1], int(row[2]), int(row[3]), int(row[4]), row[5])
