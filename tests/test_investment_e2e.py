@@ -113,7 +113,12 @@ def test_a_meeting_outcome_becomes_a_signed_export_contract(
     valuation = _ok(
         kotra.get(f"/v1/leads/{lead['id']}/valuation", params={"currency": "USD", "on": "2025-12-01"})
     )
-    assert valuation  # priced in USD at the demo rates
+    # 76,000,000 KRW at the demo rates of 2025-12-01 (1,705 KRW and 1.16 USD per euro), rounded once;
+    # won: probability 100, so weighted = value; signed that day, so the frozen rates agree.
+    usd = {"amount": "51706.74", "currency": "USD"}
+    assert valuation["at_date"]["value"] == usd
+    assert valuation["at_date"]["weighted_value"] == usd
+    assert valuation["at_signing"]["value"] == usd
 
     plaza_line = _event_line(kotra)
     history = _ok(kotra.get(f"/v1/leads/{lead['id']}/history"))
